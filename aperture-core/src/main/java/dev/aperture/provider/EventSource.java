@@ -1,0 +1,19 @@
+package dev.aperture.provider;
+
+import dev.aperture.chat.ChatEvent;
+
+/**
+ * Where a {@link dev.aperture.chat.ChatStream} pulls its events from; implemented by providers.
+ * Decoding happens inside {@link #next()}, in the caller's thread.
+ */
+public interface EventSource extends AutoCloseable {
+  /**
+   * The next event, blocking until it is decoded, or null after the last one. Throws {@link
+   * dev.aperture.StreamException} when the stream breaks.
+   */
+  ChatEvent next();
+
+  /** Cancels the upstream call and releases the connection. Idempotent; never throws. */
+  @Override
+  void close();
+}
