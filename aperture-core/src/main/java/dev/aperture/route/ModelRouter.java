@@ -1,0 +1,75 @@
+package dev.aperture.route;
+
+import dev.aperture.ApiFormat;
+import dev.aperture.chat.ChatRequest;
+import dev.aperture.chat.ChatResponse;
+import dev.aperture.chat.ChatStream;
+import dev.aperture.config.ApertureConfig;
+import dev.aperture.config.ConfigException;
+import java.util.List;
+
+/**
+ * Routes requests to providers by model name, the way the Aperture gateway does, and makes the
+ * calls. Built from an {@link ApertureConfig} with {@link #builder(ApertureConfig)}.
+ *
+ * <p>Thread-safe. The router holds an immutable snapshot of its configuration; lookups read it
+ * without locking, and {@link #reload(ApertureConfig)} swaps in a new one atomically: calls in
+ * flight finish on the old snapshot, new calls see the new one (this is how credentials rotate
+ * with no failed request).
+ */
+public interface ModelRouter extends AutoCloseable {
+
+  /** A builder for a router over {@code config}. */
+  static ModelRouterBuilder builder(ApertureConfig config) {
+    return new ModelRouterBuilder(config);
+  }
+
+  /**
+   * Resolves {@code model} for a unified call ({@link #chat}, {@link #stream}): the provider is the
+   * highest-preference enabled one that serves the model (ties: the provider id that sorts first),
+   * and the upstream API is the one that provider picks. {@code provider/model} selects the
+   * provider explicitly.
+   *
+   * @throws RoutingException if no provider can serve the model
+   */
+  Route route(String model);
+
+  /**
+   * Resolves {@code model} for a request arriving in {@code format} (native passthrough): only
+   * providers that enable {@code format} are candidates, and the upstream API is {@code format}.
+   *
+   * @throws RoutingException if the model is unknown or no provider serving it enables the format
+   */
+  Route route(String model, ApiFormat format);
+
+  /** Every model of every enabled provider, in configuration order. */
+  List<ModelInfo> models();
+
+  /**
+   * Translates {@code request} for the provider that serves its model, sends it with the
+   * provider's credential, and returns the answer with usage and cost. Every call, failed or not,
+   * produces one usage record.
+   */
+  ChatResponse chat(ChatRequest request);
+
+  /**
+   * As {@link #chat}, but streams the answer. The final {@link dev.aperture.chat.ChatEvent.Finish}
+   * carries usage and cost. The caller must close the stream (try-with-resources); closing early
+   * cancels the upstream call.
+   */
+  ChatStream stream(ChatRequest request);
+
+  /**
+   * Replaces the configuration atomically. A configuration that cannot be used (e.g. one whose
+   * provider cannot be built) is refused with a {@link ConfigException} and the current one keeps
+   * running.
+   */
+  void reload(ApertureConfig config);
+
+  /** The configuration in force. */
+  ApertureConfig config();
+
+  /** Releases nothing shared with the caller: a client handed in on the builder stays open. */
+  @Override
+  void close();
+}

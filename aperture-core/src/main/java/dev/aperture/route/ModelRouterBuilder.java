@@ -1,0 +1,121 @@
+package dev.aperture.route;
+
+import dev.aperture.config.ApertureConfig;
+import dev.aperture.cost.CostCalculator;
+import dev.aperture.provider.ProviderFactory;
+import dev.aperture.provider.RetryPolicy;
+import dev.aperture.route.internal.SnapshotRouter;
+import dev.aperture.usage.UsageListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import okhttp3.OkHttpClient;
+
+/**
+ * Configures a {@link ModelRouter}. Provider factories are asked in the order added; {@link
+ * #discoverProviderFactories()} adds those found by {@link ServiceLoader} after the explicit ones.
+ */
+public final class ModelRouterBuilder {
+  private final ApertureConfig config;
+  private final List<ProviderFactory> factories = new ArrayList<>();
+  private final List<UsageListener> listeners = new ArrayList<>();
+  private OkHttpClient httpClient;
+  private CostCalculator costCalculator;
+  private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+  private Clock clock = Clock.systemUTC();
+  private Duration connectTimeout = Duration.ofSeconds(10);
+  private Duration readTimeout = Duration.ofSeconds(300);
+  private Duration callTimeout = Duration.ZERO;
+
+  ModelRouterBuilder(ApertureConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  public ModelRouterBuilder addProviderFactory(ProviderFactory factory) {
+    factories.add(Objects.requireNonNull(factory, "factory"));
+    return this;
+  }
+
+  /** Adds every {@link ProviderFactory} registered with {@link ServiceLoader}. */
+  public ModelRouterBuilder discoverProviderFactories() {
+    for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class)) {
+      factories.add(f);
+    }
+    return this;
+  }
+
+  public ModelRouterBuilder addUsageListener(UsageListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /**
+   * The HTTP client to share (its connection pool and dispatcher). Timeouts set on this builder
+   * are applied to a derived client; the one handed in is not closed by the router.
+   */
+  public ModelRouterBuilder httpClient(OkHttpClient client) {
+    this.httpClient = Objects.requireNonNull(client, "client");
+    return this;
+  }
+
+  /** Replaces the bundled price table's calculator. */
+  public ModelRouterBuilder costCalculator(CostCalculator calculator) {
+    this.costCalculator = Objects.requireNonNull(calculator, "calculator");
+    return this;
+  }
+
+  public ModelRouterBuilder retryPolicy(RetryPolicy policy) {
+    this.retryPolicy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  public ModelRouterBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** Time to establish a connection; default 10 s. */
+  public ModelRouterBuilder connectTimeout(Duration timeout) {
+    this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /** Longest silence between bytes of a response; default 300 s (models think slowly). */
+  public ModelRouterBuilder readTimeout(Duration timeout) {
+    this.readTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /** Limit on one whole attempt, from request to last byte; default zero (none). */
+  public ModelRouterBuilder callTimeout(Duration timeout) {
+    this.callTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * Builds the router.
+   *
+   * @throws dev.aperture.config.ConfigException if a provider cannot be made from the config
+   */
+  public ModelRouter build() {
+    OkHttpClient base = httpClient != null ? httpClient : new OkHttpClient();
+    OkHttpClient client =
+        base.newBuilder()
+            .connectTimeout(connectTimeout)
+            .readTimeout(readTimeout)
+            .callTimeout(callTimeout)
+            .build();
+    return new SnapshotRouter(
+        config,
+        List.copyOf(factories),
+        List.copyOf(listeners),
+        client,
+        httpClient == null,
+        costCalculator,
+        retryPolicy,
+        clock);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.aperture.route;
+
+import dev.aperture.ApertureException;
+
+/**
+ * A request could not be routed to a provider: unknown model, format not enabled, provider
+ * disabled or without an implementation. Never names a configured secret.
+ */
+public class RoutingException extends ApertureException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why routing failed; gateways map these to their native error codes. */
+  public enum Reason {
+    UNKNOWN_MODEL,
+    FORMAT_NOT_ENABLED,
+    PROVIDER_DISABLED,
+    NO_IMPLEMENTATION
+  }
+
+  private final Reason reason;
+  private final String model;
+
+  public RoutingException(Reason reason, String model, String message) {
+    super(message);
+    this.reason = reason;
+    this.model = model;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** The model as the caller named it. */
+  public String model() {
+    return model;
+  }
+
+  @Override
+  public int httpStatus() {
+    return reason == Reason.NO_IMPLEMENTATION ? 501 : 404;
+  }
+}

@@ -1,0 +1,346 @@
+package dev.aperture.route.internal;
+
+import dev.aperture.ApertureException;
+import dev.aperture.ApiFormat;
+import dev.aperture.StreamException;
+import dev.aperture.chat.ChatEvent;
+import dev.aperture.chat.ChatRequest;
+import dev.aperture.chat.ChatResponse;
+import dev.aperture.chat.ChatStream;
+import dev.aperture.chat.ContentPart;
+import dev.aperture.chat.ImmutableChatRequest;
+import dev.aperture.chat.ImmutableChatResponse;
+import dev.aperture.chat.Usage;
+import dev.aperture.config.ApertureConfig;
+import dev.aperture.config.ModelCostRule;
+import dev.aperture.config.ProviderConfig;
+import dev.aperture.cost.Cost;
+import dev.aperture.cost.CostCalculator;
+import dev.aperture.cost.CostResult;
+import dev.aperture.internal.Secrets;
+import dev.aperture.provider.EventSource;
+import dev.aperture.provider.Provider;
+import dev.aperture.provider.ProviderContext;
+import dev.aperture.provider.ProviderFactory;
+import dev.aperture.provider.RetryPolicy;
+import dev.aperture.route.ModelInfo;
+import dev.aperture.route.ModelRouter;
+import dev.aperture.route.Route;
+import dev.aperture.usage.ImmutableUsageRecord;
+import dev.aperture.usage.SessionFingerprint;
+import dev.aperture.usage.UsageListener;
+import dev.aperture.usage.UsageRecord;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ModelRouter}: an atomically swapped {@link Snapshot} plus metering. Every dispatched
+ * call produces exactly one {@link UsageRecord}.
+ */
+public final class SnapshotRouter implements ModelRouter {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotRouter.class);
+
+  private final List<ProviderFactory> factories;
+  private final List<UsageListener> listeners;
+  private final OkHttpClient client;
+  private final boolean ownsClient;
+  private final CostCalculator costCalculator;
+  private final ProviderContext context;
+  private final Clock clock;
+  private final AtomicReference<Snapshot> current = new AtomicReference<>();
+
+  public SnapshotRouter(
+      ApertureConfig config,
+      List<ProviderFactory> factories,
+      List<UsageListener> listeners,
+      OkHttpClient client,
+      boolean ownsClient,
+      CostCalculator costCalculator,
+      RetryPolicy retryPolicy,
+      Clock clock) {
+    this.factories = factories;
+    this.listeners = listeners;
+    this.client = client;
+    this.ownsClient = ownsClient;
+    this.costCalculator = costCalculator;
+    this.clock = clock;
+    this.context = new ProviderContext(client, retryPolicy, clock);
+    current.set(new Snapshot(config, factories, context));
+  }
+
+  @Override
+  public Route route(String model) {
+    return current.get().route(model);
+  }
+
+  @Override
+  public Route route(String model, ApiFormat format) {
+    return current.get().route(model, format);
+  }
+
+  @Override
+  public List<ModelInfo> models() {
+    return current.get().models();
+  }
+
+  @Override
+  public ApertureConfig config() {
+    return current.get().config;
+  }
+
+  @Override
+  public void reload(ApertureConfig config) {
+    // Build fully before publishing: a failure leaves the old snapshot in force.
+    Snapshot next = new Snapshot(config, factories, context);
+    current.set(next);
+    log.info("configuration reloaded: {} providers, {} models", config.providers().size(), next.models().size());
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest request) {
+    Snapshot s = current.get();
+    Route route = s.route(request.model());
+    Provider provider = s.provider(route.providerId());
+    Call call = new Call(s, route, request, false);
+    ChatResponse response;
+    try {
+      response = provider.chat(route, upstreamRequest(request, route));
+    } catch (RuntimeException e) {
+      call.failed(e);
+      throw e;
+    }
+    CostResult cost = cost(route.provider(), route.upstreamModel(), response.usage());
+    ImmutableChatResponse.Builder out =
+        ImmutableChatResponse.builder()
+            .from(response)
+            .model(request.model())
+            .provider(route.providerId())
+            .cost(cost.cost());
+    if (cost instanceof CostResult.Unpriced u) {
+      out.costUnavailableReason(u.reason());
+    }
+    ChatResponse result = out.build();
+    call.succeeded(result.usage(), cost, toolNames(result));
+    return result;
+  }
+
+  @Override
+  public ChatStream stream(ChatRequest request) {
+    Snapshot s = current.get();
+    Route route = s.route(request.model());
+    Provider provider = s.provider(route.providerId());
+    Call call = new Call(s, route, request, true);
+    EventSource source;
+    try {
+      source = provider.stream(route, upstreamRequest(request, route));
+    } catch (RuntimeException e) {
+      call.failed(e);
+      throw e;
+    }
+    return ChatStream.of(new MeteredSource(source, call));
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
+  }
+
+  private static ChatRequest upstreamRequest(ChatRequest request, Route route) {
+    if (request.model().equals(route.upstreamModel())) {
+      return request;
+    }
+    return ImmutableChatRequest.copyOf(request).withModel(route.upstreamModel());
+  }
+
+  /** Prices {@code usage}, applying the provider's {@code model_cost_map} first. */
+  private CostResult cost(ProviderConfig provider, String model, Usage usage) {
+    if (provider.costBasis().isEmpty()) {
+      return CostResult.unpriced(
+          "provider '" + provider.id() + "' has no cost_basis; set one to compute costs");
+    }
+    if (costCalculator == null) {
+      return CostResult.unpriced("no cost calculator is configured");
+    }
+    String basis = provider.costBasis().get();
+    for (ModelCostRule rule : provider.modelCostMap()) {
+      if (rule.matches(model)) {
+        CostResult mapped = costCalculator.cost(basis, rule.as(), usage);
+        if (mapped instanceof CostResult.Priced p && rule.adjustment() != 1.0) {
+          long nanos =
+              BigDecimal.valueOf(p.value().nanos())
+                  .multiply(BigDecimal.valueOf(rule.adjustment()))
+                  .setScale(0, RoundingMode.HALF_UP)
+                  .longValueExact();
+          return CostResult.priced(
+              new Cost(nanos, p.value().basis() + " x" + rule.adjustment()));
+        }
+        return mapped;
+      }
+    }
+    return costCalculator.cost(basis, model, usage);
+  }
+
+  private static List<String> toolNames(ChatResponse response) {
+    List<String> names = new ArrayList<>();
+    for (ContentPart p : response.content()) {
+      if (p instanceof ContentPart.ToolCall t) {
+        names.add(t.name());
+      }
+    }
+    return names;
+  }
+
+  private void publish(UsageRecord record) {
+    for (UsageListener l : listeners) {
+      try {
+        l.onUsage(record);
+      } catch (RuntimeException e) {
+        log.warn("usage listener {} failed on record {}", l.getClass().getName(), record.id(), e);
+      }
+    }
+  }
+
+  /** One dispatched call being metered; records exactly once. */
+  private final class Call {
+    final Snapshot snapshot;
+    final Route route;
+    final ChatRequest request;
+    final boolean streamed;
+    final Instant started;
+    final long startNanos;
+    boolean recorded;
+
+    Call(Snapshot snapshot, Route route, ChatRequest request, boolean streamed) {
+      this.snapshot = snapshot;
+      this.route = route;
+      this.request = request;
+      this.streamed = streamed;
+      this.started = clock.instant();
+      this.startNanos = System.nanoTime();
+    }
+
+    ImmutableUsageRecord.Builder record(int status) {
+      return UsageRecord.builder()
+          .id(UUID.randomUUID().toString())
+          .timestamp(started)
+          .identity(request.identity().principal())
+          .provider(route.providerId())
+          .model(request.model())
+          .upstreamModel(route.upstreamModel())
+          .apiOut(route.upstreamApi())
+          .streamed(streamed)
+          .durationMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos))
+          .status(status)
+          .sessionId(SessionFingerprint.sessionId(request));
+    }
+
+    void succeeded(Usage usage, CostResult cost, List<String> toolCalls) {
+      if (recorded) {
+        return;
+      }
+      recorded = true;
+      ImmutableUsageRecord.Builder b =
+          record(200).usage(usage).cost(cost.cost()).toolCalls(toolCalls);
+      if (cost instanceof CostResult.Unpriced u) {
+        b.costUnavailableReason(u.reason());
+      }
+      publish(b.build());
+    }
+
+    void failed(RuntimeException e) {
+      failed(e, e instanceof ApertureException a ? a.httpStatus() : 500, Usage.ZERO, List.of());
+    }
+
+    void failed(RuntimeException e, int status, Usage usage, List<String> toolCalls) {
+      if (recorded) {
+        return;
+      }
+      recorded = true;
+      String message = Secrets.redact(String.valueOf(e.getMessage()), snapshot.secrets);
+      publish(
+          record(status)
+              .usage(usage)
+              .toolCalls(toolCalls)
+              .error(message)
+              .costUnavailableReason("the call failed")
+              .build());
+    }
+  }
+
+  /** Wraps a provider's events: fills in the caller's model name, cost, and the usage record. */
+  private final class MeteredSource implements EventSource {
+    private final EventSource source;
+    private final Call call;
+    private final List<String> toolCalls = new ArrayList<>();
+    private boolean finished;
+
+    MeteredSource(EventSource source, Call call) {
+      this.source = source;
+      this.call = call;
+    }
+
+    @Override
+    public ChatEvent next() {
+      ChatEvent e;
+      try {
+        e = source.next();
+      } catch (RuntimeException ex) {
+        call.failed(ex);
+        throw ex;
+      }
+      if (e == null) {
+        if (!finished) {
+          StreamException ex =
+              new StreamException(
+                  StreamException.Kind.TRUNCATED,
+                  "the stream from provider '"
+                      + call.route.providerId()
+                      + "' ended before its stop reason and usage arrived");
+          call.failed(ex);
+          throw ex;
+        }
+        return null;
+      }
+      if (e instanceof ChatEvent.Start st) {
+        return new ChatEvent.Start(st.id(), call.request.model(), call.route.providerId());
+      }
+      if (e instanceof ChatEvent.ToolCallStart t) {
+        toolCalls.add(t.name());
+      } else if (e instanceof ChatEvent.Finish f) {
+        finished = true;
+        CostResult cost = cost(call.route.provider(), call.route.upstreamModel(), f.usage());
+        call.succeeded(f.usage(), cost, List.copyOf(toolCalls));
+        return f.withCost(
+            cost.cost().orElse(null),
+            cost instanceof CostResult.Unpriced u ? u.reason() : null);
+      }
+      return e;
+    }
+
+    @Override
+    public void close() {
+      source.close();
+      if (!finished) {
+        call.failed(
+            new StreamException(StreamException.Kind.CLOSED, "the caller closed the stream early"),
+            499,
+            Usage.ZERO,
+            List.copyOf(toolCalls));
+      }
+    }
+  }
+
+}
