@@ -7,7 +7,8 @@ import dev.aperture.chat.Usage;
  * model or basis: they answer {@link CostResult.Unpriced} with a reason instead.
  *
  * <p>The router applies a provider's {@code model_cost_map} before asking: {@code model} is then
- * the mapped model, and the router multiplies by the rule's adjustment.
+ * the mapped model, and the router multiplies by the rule's adjustment. {@link ModelCostMap} is
+ * that step as a decorator; {@link DefaultCostCalculator} prices from a {@link PriceTable}.
  */
 @FunctionalInterface
 public interface CostCalculator {

@@ -1,0 +1,152 @@
+package dev.aperture.cost;
+
+import dev.aperture.chat.Usage;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Prices usage from a {@link PriceTable} (by default the {@linkplain PriceTable#bundled() bundled}
+ * one). Immutable and thread-safe.
+ *
+ * <p>The model id is read as Bedrock writes it: an inference-profile or foundation-model ARN is
+ * looked through to the id inside; a geographic prefix ({@code us.}, {@code global.}, …) is split
+ * off; the version suffix ({@code -v1:0}) is dropped; what remains is looked up by Bedrock id stem,
+ * provider name or table key. Application-inference-profile and provisioned-model ARNs do not say
+ * which model they run and are {@linkplain CostResult.Unpriced unpriced} (map them with a {@code
+ * model_cost_map} rule, see {@link ModelCostMap}).
+ *
+ * <p>The cost is {@code input × input rate + cache read × read rate + 5m writes × 5m rate + 1h
+ * writes × 1h rate + output × output rate}; reasoning tokens are part of the output and are not
+ * added again. A model's long-context tier replaces all five rates when the total input (cache
+ * included) is above its threshold. When the model's price carries the geographic premium and the
+ * basis has one, ids with a premium prefix (or none, for in-region calls) pay its multiplier:
+ * {@code bedrock-us}, {@code bedrock-eu} and {@code bedrock-ap} list the same prices as {@code
+ * bedrock}, and it is the id's prefix, not the basis, that decides the premium. The result is
+ * computed exactly and rounded once, half up, to whole nanodollars; it is never negative.
+ *
+ * <p>The {@link Cost#basis()} reads {@code <cost basis>/<model key>}, e.g. {@code
+ * bedrock-us/claude-haiku-4-5}, with {@code " (batch)"} appended for {@linkplain #batch() batch}
+ * prices.
+ */
+public final class DefaultCostCalculator implements CostCalculator {
+  /** USD per million tokens × tokens = micro-USD; × 1000 = nanodollars. */
+  private static final BigDecimal NANOS_PER_MICRO_USD = BigDecimal.valueOf(1000);
+
+  private final PriceTable table;
+  private final boolean batch;
+
+  private DefaultCostCalculator(PriceTable table, boolean batch) {
+    this.table = Objects.requireNonNull(table, "table");
+    this.batch = batch;
+  }
+
+  /** A calculator over the bundled price table. */
+  public static DefaultCostCalculator create() {
+    return create(PriceTable.bundled());
+  }
+
+  /** A calculator over {@code table}. */
+  public static DefaultCostCalculator create(PriceTable table) {
+    return new DefaultCostCalculator(table, false);
+  }
+
+  /** The table this calculator prices from. */
+  public PriceTable priceTable() {
+    return table;
+  }
+
+  /**
+   * A calculator for batch calls: the same prices times the basis's batch multiplier (0.5 in the
+   * bundled table). A basis without one answers unpriced.
+   */
+  public DefaultCostCalculator batch() {
+    return batch ? this : new DefaultCostCalculator(table, true);
+  }
+
+  @Override
+  public CostResult cost(String costBasis, String model, Usage usage) {
+    Objects.requireNonNull(usage, "usage");
+    if (costBasis == null || costBasis.isBlank()) {
+      return CostResult.unpriced("no cost basis: the provider's calls are not priced");
+    }
+    String basis = costBasis.trim().toLowerCase(Locale.ROOT);
+    if (!table.hasBasis(basis)) {
+      return CostResult.unpriced(
+          "unknown cost basis '" + costBasis + "' (the price table has " + table.costBases() + ")");
+    }
+    if (model == null || model.isBlank()) {
+      return CostResult.unpriced("no model id");
+    }
+    ModelId id = ModelId.parse(model, table.geoPrefixes());
+    Optional<String> unpriceable = id.unpricedReason();
+    if (unpriceable.isPresent()) {
+      return CostResult.unpriced(unpriceable.get());
+    }
+    String key = null;
+    for (String candidate : id.candidates()) {
+      key = table.modelKey(candidate).orElse(null);
+      if (key != null) {
+        break;
+      }
+    }
+    if (key == null) {
+      return CostResult.unpriced(
+          "unknown model '"
+              + model
+              + "': the price table does not list it; add it or map it with a model_cost_map rule");
+    }
+    Optional<ModelPrice> found = table.price(basis, key);
+    if (found.isEmpty()) {
+      return CostResult.unpriced(
+          "cost basis '" + basis + "' has no price for model '" + model + "' (" + key + ")");
+    }
+    ModelPrice price = found.get();
+
+    BigDecimal multiplier = BigDecimal.ONE;
+    if (price.geoPremium()) {
+      Optional<GeoPremium> premium = table.geoPremium(basis);
+      if (premium.isPresent() && premium.get().appliesTo(id.geoPrefix())) {
+        multiplier = multiplier.multiply(premium.get().multiplier());
+      }
+    }
+    if (batch) {
+      Optional<BigDecimal> half = table.batchMultiplier(basis);
+      if (half.isEmpty()) {
+        return CostResult.unpriced("cost basis '" + basis + "' has no batch price");
+      }
+      multiplier = multiplier.multiply(half.get());
+    }
+
+    TokenRates r = price.ratesFor(usage.totalInputTokens());
+    BigDecimal microUsd =
+        line(usage.inputTokens(), r.inputUsdPerMillion())
+            .add(line(usage.cacheReadTokens(), r.cacheReadUsdPerMillion()))
+            .add(line(usage.cacheWrite5mTokens(), r.cacheWrite5mUsdPerMillion()))
+            .add(line(usage.cacheWrite1hTokens(), r.cacheWrite1hUsdPerMillion()))
+            .add(line(usage.outputTokens(), r.outputUsdPerMillion()));
+    BigDecimal nanos =
+        microUsd
+            .multiply(NANOS_PER_MICRO_USD)
+            .multiply(multiplier)
+            .setScale(0, RoundingMode.HALF_UP);
+    long costNanos;
+    try {
+      costNanos = nanos.longValueExact();
+    } catch (ArithmeticException e) {
+      return CostResult.unpriced("the cost does not fit in a long count of nanodollars: " + nanos);
+    }
+    return CostResult.priced(new Cost(costNanos, basis + "/" + key + (batch ? " (batch)" : "")));
+  }
+
+  private static BigDecimal line(long tokens, BigDecimal usdPerMillion) {
+    return BigDecimal.valueOf(tokens).multiply(usdPerMillion);
+  }
+
+  @Override
+  public String toString() {
+    return "DefaultCostCalculator{" + table + (batch ? ", batch" : "") + "}";
+  }
+}
