@@ -2,6 +2,7 @@ package dev.aperture.route;
 
 import dev.aperture.config.ApertureConfig;
 import dev.aperture.cost.CostCalculator;
+import dev.aperture.cost.DefaultCostCalculator;
 import dev.aperture.provider.ProviderFactory;
 import dev.aperture.provider.RetryPolicy;
 import dev.aperture.route.internal.SnapshotRouter;
@@ -114,7 +115,7 @@ public final class ModelRouterBuilder {
         List.copyOf(listeners),
         client,
         httpClient == null,
-        costCalculator,
+        costCalculator != null ? costCalculator : DefaultCostCalculator.create(),
         retryPolicy,
         clock);
   }

@@ -12,9 +12,8 @@ import dev.aperture.chat.ImmutableChatRequest;
 import dev.aperture.chat.ImmutableChatResponse;
 import dev.aperture.chat.Usage;
 import dev.aperture.config.ApertureConfig;
-import dev.aperture.config.ModelCostRule;
 import dev.aperture.config.ProviderConfig;
-import dev.aperture.cost.Cost;
+import dev.aperture.cost.ModelCostMap;
 import dev.aperture.cost.CostCalculator;
 import dev.aperture.cost.CostResult;
 import dev.aperture.internal.Secrets;
@@ -30,8 +29,6 @@ import dev.aperture.usage.ImmutableUsageRecord;
 import dev.aperture.usage.SessionFingerprint;
 import dev.aperture.usage.UsageListener;
 import dev.aperture.usage.UsageRecord;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -165,32 +162,17 @@ public final class SnapshotRouter implements ModelRouter {
     return ImmutableChatRequest.copyOf(request).withModel(route.upstreamModel());
   }
 
-  /** Prices {@code usage}, applying the provider's {@code model_cost_map} first. */
+  /** Prices {@code usage} with the provider's cost basis and {@code model_cost_map}. */
   private CostResult cost(ProviderConfig provider, String model, Usage usage) {
     if (provider.costBasis().isEmpty()) {
       return CostResult.unpriced(
           "provider '" + provider.id() + "' has no cost_basis; set one to compute costs");
     }
-    if (costCalculator == null) {
-      return CostResult.unpriced("no cost calculator is configured");
-    }
-    String basis = provider.costBasis().get();
-    for (ModelCostRule rule : provider.modelCostMap()) {
-      if (rule.matches(model)) {
-        CostResult mapped = costCalculator.cost(basis, rule.as(), usage);
-        if (mapped instanceof CostResult.Priced p && rule.adjustment() != 1.0) {
-          long nanos =
-              BigDecimal.valueOf(p.value().nanos())
-                  .multiply(BigDecimal.valueOf(rule.adjustment()))
-                  .setScale(0, RoundingMode.HALF_UP)
-                  .longValueExact();
-          return CostResult.priced(
-              new Cost(nanos, p.value().basis() + " x" + rule.adjustment()));
-        }
-        return mapped;
-      }
-    }
-    return costCalculator.cost(basis, model, usage);
+    CostCalculator calculator =
+        provider.modelCostMap().isEmpty()
+            ? costCalculator
+            : ModelCostMap.withRules(costCalculator, provider.modelCostMap());
+    return calculator.cost(provider.costBasis().get(), model, usage);
   }
 
   private static List<String> toolNames(ChatResponse response) {
