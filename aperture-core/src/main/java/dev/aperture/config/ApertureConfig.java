@@ -1,5 +1,7 @@
 package dev.aperture.config;
 
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +35,10 @@ public abstract class ApertureConfig {
 
   /**
    * Top-level sections the library keeps but does not act on ({@code hooks}, {@code exporters},
-   * {@code database}, {@code mcp}, unknown keys), as raw JSON text by key.
+   * {@code database}, {@code mcp}, unknown keys), as raw JSON text by key. Left out of {@link
+   * #toString()}: these sections may hold credentials.
    */
+  @Value.Redacted
   public abstract Map<String, String> otherSections();
 
   /** Warnings found while reading the document (errors make reading fail instead). */
@@ -43,6 +47,39 @@ public abstract class ApertureConfig {
   /** The provider with id {@code id}, if configured. */
   public Optional<ProviderConfig> provider(String id) {
     return Optional.ofNullable(providers().get(id));
+  }
+
+  /**
+   * Reads a configuration document, resolving {@code ${NAME}} macros from the environment.
+   *
+   * @throws ConfigException listing every error in the document
+   */
+  public static ApertureConfig parse(String json) {
+    return parser().parse(json);
+  }
+
+  /**
+   * Reads a UTF-8 configuration file, resolving {@code ${NAME}} macros from the environment.
+   *
+   * @throws ConfigException if the file cannot be read or has errors (all listed)
+   */
+  public static ApertureConfig parse(Path file) {
+    return parser().parse(file);
+  }
+
+  /**
+   * Reads a UTF-8 configuration document from {@code in} (not closed), resolving {@code ${NAME}}
+   * macros from the environment.
+   *
+   * @throws ConfigException if the stream fails or the document has errors (all listed)
+   */
+  public static ApertureConfig parse(InputStream in) {
+    return parser().parse(in);
+  }
+
+  /** A parser whose macro lookup and other choices can be set; see {@link ConfigParser}. */
+  public static ConfigParser parser() {
+    return ConfigParser.DEFAULT;
   }
 
   public static ImmutableApertureConfig.Builder builder() {

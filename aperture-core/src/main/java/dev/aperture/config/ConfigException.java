@@ -18,6 +18,12 @@ public class ConfigException extends ApertureException {
     this.issues = List.copyOf(issues);
   }
 
+  /** The configuration could not be read at all, because of {@code cause} (an I/O failure). */
+  public ConfigException(List<ConfigIssue> issues, Throwable cause) {
+    super(describe(issues), cause);
+    this.issues = List.copyOf(issues);
+  }
+
   private static String describe(List<ConfigIssue> issues) {
     List<ConfigIssue> errors = issues.stream().filter(ConfigIssue::isError).toList();
     return "invalid configuration ("

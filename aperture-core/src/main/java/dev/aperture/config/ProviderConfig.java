@@ -92,12 +92,15 @@ public abstract class ProviderConfig {
     return ImmutableProviderConfig.builder();
   }
 
-  /** An HTTP header added upstream. */
+  /**
+   * An HTTP header added upstream. Its value is left out of {@link #toString()}: it may be a key.
+   */
   @Value.Immutable
   public abstract static class Header {
     @Value.Parameter
     public abstract String name();
 
+    @Value.Redacted
     @Value.Parameter
     public abstract String value();
 
