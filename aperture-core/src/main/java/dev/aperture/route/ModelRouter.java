@@ -6,6 +6,8 @@ import dev.aperture.chat.ChatResponse;
 import dev.aperture.chat.ChatStream;
 import dev.aperture.config.ApertureConfig;
 import dev.aperture.config.ConfigException;
+import dev.aperture.provider.ForwardRequest;
+import dev.aperture.provider.ForwardResponse;
 import java.util.List;
 
 /**
@@ -58,6 +60,17 @@ public interface ModelRouter extends AutoCloseable {
    * cancels the upstream call.
    */
   ChatStream stream(ChatRequest request);
+
+  /**
+   * Forwards a native request (passthrough) to the provider that serves its model: the caller's
+   * credentials are replaced by the provider's, the body is passed on byte for byte (or rewritten
+   * when the provider speaks the format only through translation, e.g. Anthropic Messages to
+   * Bedrock InvokeModel), and the answer is streamed back unchanged while its usage is read on
+   * the side into a usage record. The caller must close the response.
+   *
+   * @throws RoutingException if the model is unknown or no provider serving it can take the format
+   */
+  ForwardResponse forward(ForwardRequest request);
 
   /**
    * Replaces the configuration atomically. A configuration that cannot be used (e.g. one whose

@@ -151,6 +151,27 @@ final class Snapshot {
         "model '" + model + "' is served by " + served + ", none of which enables " + format);
   }
 
+  /**
+   * Resolves a native request: the first candidate (by preference) that enables {@code format};
+   * failing that, the first whose provider can translate it ({@link Provider#translatedApi}).
+   */
+  Route routeForward(String model, ApiFormat format) {
+    Candidates c = candidates(model);
+    for (ProviderConfig p : c.providers) {
+      if (p.supports(format)) {
+        return new Route(p, model, c.upstreamModel, format);
+      }
+    }
+    for (ProviderConfig p : c.providers) {
+      Provider provider = providers.get(p.id());
+      ApiFormat api = provider == null ? null : provider.translatedApi(format, c.upstreamModel);
+      if (api != null) {
+        return new Route(p, model, c.upstreamModel, api);
+      }
+    }
+    return route(model, format); // throws FORMAT_NOT_ENABLED with the full explanation
+  }
+
   private Candidates candidates(String model) {
     int slash = model.indexOf('/');
     if (slash > 0) {

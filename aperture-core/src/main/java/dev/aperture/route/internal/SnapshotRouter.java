@@ -18,6 +18,9 @@ import dev.aperture.cost.CostCalculator;
 import dev.aperture.cost.CostResult;
 import dev.aperture.internal.Secrets;
 import dev.aperture.provider.EventSource;
+import dev.aperture.provider.ForwardRequest;
+import dev.aperture.provider.ForwardResponse;
+import dev.aperture.provider.UsageSink;
 import dev.aperture.provider.Provider;
 import dev.aperture.provider.ProviderContext;
 import dev.aperture.provider.ProviderFactory;
@@ -148,6 +151,38 @@ public final class SnapshotRouter implements ModelRouter {
   }
 
   @Override
+  public ForwardResponse forward(ForwardRequest request) {
+    Snapshot s = current.get();
+    String model = request.model().orElseGet(() -> ForwardBodies.model(request));
+    Route route = s.routeForward(model, request.format());
+    Provider provider = s.provider(route.providerId());
+    Call call =
+        new Call(
+            s,
+            route,
+            request.identity().principal(),
+            model,
+            request.format(),
+            request.streaming(),
+            ForwardBodies.sessionId(request));
+    UsageSink sink =
+        (status, usage, toolCalls, error) -> {
+          if (error == null && status < 400) {
+            call.succeeded(usage, cost(route.provider(), route.upstreamModel(), usage), toolCalls);
+          } else {
+            call.failed(
+                error == null ? "HTTP " + status : error, status, usage, toolCalls);
+          }
+        };
+    try {
+      return provider.forward(route, request, sink);
+    } catch (RuntimeException e) {
+      call.failed(e);
+      throw e;
+    }
+  }
+
+  @Override
   public void close() {
     if (ownsClient) {
       client.dispatcher().executorService().shutdown();
@@ -199,17 +234,42 @@ public final class SnapshotRouter implements ModelRouter {
   private final class Call {
     final Snapshot snapshot;
     final Route route;
-    final ChatRequest request;
+    final String identity;
+    final String model;
+    final ApiFormat apiIn;
     final boolean streamed;
+    final String sessionId;
     final Instant started;
     final long startNanos;
-    boolean recorded;
+    private final java.util.concurrent.atomic.AtomicBoolean recorded =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Call(Snapshot snapshot, Route route, ChatRequest request, boolean streamed) {
+      this(
+          snapshot,
+          route,
+          request.identity().principal(),
+          request.model(),
+          null,
+          streamed,
+          SessionFingerprint.sessionId(request));
+    }
+
+    Call(
+        Snapshot snapshot,
+        Route route,
+        String identity,
+        String model,
+        ApiFormat apiIn,
+        boolean streamed,
+        String sessionId) {
       this.snapshot = snapshot;
       this.route = route;
-      this.request = request;
+      this.identity = identity;
+      this.model = model;
+      this.apiIn = apiIn;
       this.streamed = streamed;
+      this.sessionId = sessionId;
       this.started = clock.instant();
       this.startNanos = System.nanoTime();
     }
@@ -218,22 +278,22 @@ public final class SnapshotRouter implements ModelRouter {
       return UsageRecord.builder()
           .id(UUID.randomUUID().toString())
           .timestamp(started)
-          .identity(request.identity().principal())
+          .identity(identity)
           .provider(route.providerId())
-          .model(request.model())
+          .model(model)
           .upstreamModel(route.upstreamModel())
+          .apiIn(java.util.Optional.ofNullable(apiIn))
           .apiOut(route.upstreamApi())
           .streamed(streamed)
           .durationMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos))
           .status(status)
-          .sessionId(SessionFingerprint.sessionId(request));
+          .sessionId(sessionId);
     }
 
     void succeeded(Usage usage, CostResult cost, List<String> toolCalls) {
-      if (recorded) {
+      if (!recorded.compareAndSet(false, true)) {
         return;
       }
-      recorded = true;
       ImmutableUsageRecord.Builder b =
           record(200).usage(usage).cost(cost.cost()).toolCalls(toolCalls);
       if (cost instanceof CostResult.Unpriced u) {
@@ -247,11 +307,14 @@ public final class SnapshotRouter implements ModelRouter {
     }
 
     void failed(RuntimeException e, int status, Usage usage, List<String> toolCalls) {
-      if (recorded) {
+      failed(String.valueOf(e.getMessage()), status, usage, toolCalls);
+    }
+
+    void failed(String error, int status, Usage usage, List<String> toolCalls) {
+      if (!recorded.compareAndSet(false, true)) {
         return;
       }
-      recorded = true;
-      String message = Secrets.redact(String.valueOf(e.getMessage()), snapshot.secrets);
+      String message = Secrets.redact(error, snapshot.secrets);
       publish(
           record(status)
               .usage(usage)
@@ -297,7 +360,7 @@ public final class SnapshotRouter implements ModelRouter {
         return null;
       }
       if (e instanceof ChatEvent.Start st) {
-        return new ChatEvent.Start(st.id(), call.request.model(), call.route.providerId());
+        return new ChatEvent.Start(st.id(), call.model, call.route.providerId());
       }
       if (e instanceof ChatEvent.ToolCallStart t) {
         toolCalls.add(t.name());
