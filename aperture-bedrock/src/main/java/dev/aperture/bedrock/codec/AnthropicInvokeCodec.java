@@ -1,0 +1,476 @@
+package dev.aperture.bedrock.codec;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aperture.bedrock.codec.PreparedRequest.PreparedTool;
+import dev.aperture.bedrock.codec.PreparedRequest.Turn;
+import dev.aperture.chat.ChatRequest;
+import dev.aperture.chat.ChatResponse;
+import dev.aperture.chat.ContentPart;
+import dev.aperture.chat.ImmutableChatResponse;
+import dev.aperture.chat.StopReason;
+import dev.aperture.chat.ToolChoice;
+import dev.aperture.chat.Usage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Translates between the canonical chat model and the Anthropic Messages body that Bedrock's
+ * InvokeModel takes for Claude models ({@code POST /model/{modelId}/invoke}).
+ *
+ * <p>The body differs from Anthropic's own API: {@code anthropic_version} is {@value
+ * #ANTHROPIC_VERSION}, there is no {@code model} (the path names it) and no {@code stream} (the
+ * path decides), betas go in the body as the array {@code anthropic_beta}, and Bedrock refuses any
+ * key it does not know. So OpenAI-only options in {@link ChatRequest#extraFields()} are refused
+ * rather than passed on; every other extra field is written as a top-level field and wins over a
+ * field derived from the canonical settings. {@code max_tokens} is required: when the request has
+ * none, the codec's default is used (raised by the reasoning budget, which counts as output).
+ *
+ * <p>A cache point becomes {@code cache_control} on the block before it. Plain-text documents
+ * ({@code txt}, {@code md}, {@code csv}, {@code html}) are sent as Anthropic text sources, PDFs as
+ * base64; other document formats have no Anthropic form and are refused.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class AnthropicInvokeCodec {
+  /** The {@code anthropic_version} Bedrock requires. */
+  public static final String ANTHROPIC_VERSION = "bedrock-2023-05-31";
+
+  /** {@code max_tokens} for requests that give none, unless the constructor says otherwise. */
+  public static final int DEFAULT_MAX_TOKENS = 4096;
+
+  private final int defaultMaxTokens;
+
+  /** A codec that sends {@value #DEFAULT_MAX_TOKENS} as {@code max_tokens} when none is given. */
+  public AnthropicInvokeCodec() {
+    this(DEFAULT_MAX_TOKENS);
+  }
+
+  /** A codec that sends {@code defaultMaxTokens} as {@code max_tokens} when none is given. */
+  public AnthropicInvokeCodec(int defaultMaxTokens) {
+    if (defaultMaxTokens <= 0) {
+      throw new IllegalArgumentException("defaultMaxTokens must be positive: " + defaultMaxTokens);
+    }
+    this.defaultMaxTokens = defaultMaxTokens;
+  }
+
+  /**
+   * Encodes {@code request} as an InvokeModel body for an Anthropic Claude model.
+   *
+   * @throws BedrockRequestException if the request cannot be expressed or would be refused
+   */
+  public byte[] encodeRequest(ChatRequest request) {
+    PreparedRequest prepared = RequestHygiene.prepare(request);
+    Map<String, String> extras = prepared.extraFields();
+    RequestHygiene.refuseFieldsAnthropicRejects(extras, "Anthropic body");
+    if (extras.containsKey("messages")) {
+      throw new BedrockRequestException(
+          "extraFields['messages'] would replace the conversation; send it as messages instead");
+    }
+    int budget = prepared.reasoningBudgetTokens();
+    int maxTokens = request.maxTokens().orElse(defaultMaxTokens);
+    if (request.maxTokens().isEmpty() && budget >= maxTokens) {
+      maxTokens = budget + defaultMaxTokens;
+    }
+    int finalMaxTokens = maxTokens;
+    return WireJson.write(
+        g -> {
+          g.writeStartObject();
+          if (!extras.containsKey("anthropic_version")) {
+            g.writeStringField("anthropic_version", ANTHROPIC_VERSION);
+          }
+          if (!extras.containsKey("max_tokens")) {
+            g.writeNumberField("max_tokens", finalMaxTokens);
+          }
+          if (!extras.containsKey("system")) {
+            writeSystem(g, prepared.system());
+          }
+          writeMessages(g, prepared.turns());
+          if (!extras.containsKey("tools")) {
+            writeTools(g, prepared.tools());
+          }
+          if (!extras.containsKey("tool_choice")) {
+            writeToolChoice(g, prepared);
+          }
+          if (request.temperature().isPresent() && !extras.containsKey("temperature")) {
+            g.writeNumberField("temperature", request.temperature().getAsDouble());
+          }
+          if (request.topP().isPresent() && !extras.containsKey("top_p")) {
+            g.writeNumberField("top_p", request.topP().getAsDouble());
+          }
+          if (request.topK().isPresent() && !extras.containsKey("top_k")) {
+            g.writeNumberField("top_k", request.topK().getAsInt());
+          }
+          if (!request.stopSequences().isEmpty() && !extras.containsKey("stop_sequences")) {
+            g.writeArrayFieldStart("stop_sequences");
+            for (String s : request.stopSequences()) {
+              g.writeString(s);
+            }
+            g.writeEndArray();
+          }
+          if (budget > 0 && !extras.containsKey("thinking")) {
+            g.writeObjectFieldStart("thinking");
+            g.writeStringField("type", "enabled");
+            g.writeNumberField("budget_tokens", budget);
+            g.writeEndObject();
+          }
+          String userId = request.metadata().get("user_id");
+          if (userId != null && !extras.containsKey("metadata")) {
+            g.writeObjectFieldStart("metadata");
+            g.writeStringField("user_id", userId);
+            g.writeEndObject();
+          }
+          for (Map.Entry<String, String> e : extras.entrySet()) {
+            g.writeFieldName(e.getKey());
+            g.writeRawValue(e.getValue());
+          }
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * Decodes an InvokeModel answer of a Claude model. {@code model} and {@code provider} are
+   * recorded on the response as given. Unknown content blocks are kept as {@link
+   * ContentPart.Unknown} holding the whole block.
+   *
+   * @throws BedrockResponseException if the body is not JSON, is an error, or has no content
+   */
+  public ChatResponse decodeResponse(byte[] body, String model, String provider) {
+    JsonNode root = WireJson.readResponse(body, "Bedrock InvokeModel (Anthropic)");
+    if ("error".equals(WireJson.text(root, "type"))) {
+      JsonNode error = root.path("error");
+      throw new BedrockResponseException(
+          "Bedrock InvokeModel (Anthropic) answered with an error: "
+              + WireJson.text(error, "type")
+              + ": "
+              + ConverseCodec.abbreviate(String.valueOf(WireJson.text(error, "message"))));
+    }
+    JsonNode blocks = root.get("content");
+    if (blocks == null || !blocks.isArray()) {
+      throw new BedrockResponseException(
+          "Bedrock InvokeModel (Anthropic) answered without a 'content' array");
+    }
+    List<ContentPart> content = new ArrayList<>(blocks.size());
+    for (JsonNode block : blocks) {
+      if (block.isObject()) {
+        content.add(decodeBlock(block));
+      }
+    }
+    String id = WireJson.text(root, "id");
+    String rawStop = WireJson.text(root, "stop_reason");
+    ImmutableChatResponse.Builder response =
+        ChatResponse.builder()
+            .id(id != null && !id.isEmpty() ? id : WireJson.generatedMessageId())
+            .model(model)
+            .provider(provider)
+            .content(content)
+            .stopReason(StopReason.fromWire(rawStop))
+            .usage(usage(root.get("usage")));
+    if (rawStop != null) {
+      response.rawStopReason(rawStop);
+    }
+    String stopSequence = WireJson.text(root, "stop_sequence");
+    if (stopSequence != null) {
+      response.stopSequence(stopSequence);
+    }
+    return response.build();
+  }
+
+  /**
+   * Anthropic's usage: {@code input_tokens} already excludes cache reads and writes. Cache writes
+   * are split by lifetime when {@code cache_creation} says how; otherwise they count as 5-minute
+   * writes, the default lifetime.
+   */
+  static Usage usage(JsonNode usage) {
+    if (usage == null || !usage.isObject()) {
+      return Usage.ZERO;
+    }
+    long write5m = WireJson.count(usage, "cache_creation_input_tokens");
+    long write1h = 0;
+    JsonNode split = usage.get("cache_creation");
+    if (split != null && split.isObject()) {
+      write5m = WireJson.count(split, "ephemeral_5m_input_tokens");
+      write1h = WireJson.count(split, "ephemeral_1h_input_tokens");
+    }
+    return Usage.builder()
+        .inputTokens(WireJson.count(usage, "input_tokens"))
+        .outputTokens(WireJson.count(usage, "output_tokens"))
+        .cacheReadTokens(WireJson.count(usage, "cache_read_input_tokens"))
+        .cacheWrite5mTokens(write5m)
+        .cacheWrite1hTokens(write1h)
+        .build();
+  }
+
+  // ---- request ----
+
+  private static void writeSystem(JsonGenerator g, List<ContentPart> system) throws IOException {
+    if (system.isEmpty()) {
+      return;
+    }
+    if (system.size() == 1 && system.get(0) instanceof ContentPart.Text t) {
+      g.writeStringField("system", t.text());
+      return;
+    }
+    g.writeFieldName("system");
+    writeBlocks(g, system, "system");
+  }
+
+  private static void writeMessages(JsonGenerator g, List<Turn> turns) throws IOException {
+    g.writeArrayFieldStart("messages");
+    for (int t = 0; t < turns.size(); t++) {
+      Turn turn = turns.get(t);
+      g.writeStartObject();
+      g.writeStringField("role", turn.isUser() ? "user" : "assistant");
+      g.writeFieldName("content");
+      writeBlocks(g, turn.parts(), "turn " + t);
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  /** Writes the parts as an array of blocks; a cache point marks the block before it. */
+  private static void writeBlocks(JsonGenerator g, List<ContentPart> parts, String where)
+      throws IOException {
+    g.writeStartArray();
+    for (int i = 0; i < parts.size(); i++) {
+      ContentPart part = parts.get(i);
+      if (part instanceof ContentPart.CachePoint) {
+        continue; // written as cache_control of the block before it
+      }
+      ContentPart next = i + 1 < parts.size() ? parts.get(i + 1) : null;
+      ContentPart.CachePoint cachePoint = next instanceof ContentPart.CachePoint c ? c : null;
+      if (cachePoint != null
+          && (part instanceof ContentPart.Reasoning
+              || part instanceof ContentPart.RedactedReasoning)) {
+        throw new BedrockRequestException(
+            where + ": a cache point cannot follow a reasoning block; Anthropic cannot cache it");
+      }
+      writeBlock(g, part, cachePoint, where);
+    }
+    g.writeEndArray();
+  }
+
+  private static void writeBlock(
+      JsonGenerator g, ContentPart part, ContentPart.CachePoint cachePoint, String where)
+      throws IOException {
+    if (part instanceof ContentPart.Unknown unknown) {
+      writeUnknown(g, unknown, cachePoint, where);
+      return;
+    }
+    g.writeStartObject();
+    if (part instanceof ContentPart.Text t) {
+      g.writeStringField("type", "text");
+      g.writeStringField("text", t.text());
+    } else if (part instanceof ContentPart.Image image) {
+      g.writeStringField("type", "image");
+      g.writeObjectFieldStart("source");
+      if (image.isInline()) {
+        g.writeStringField("type", "base64");
+        g.writeStringField("media_type", image.mediaType());
+        g.writeStringField("data", image.base64Data());
+      } else {
+        g.writeStringField("type", "url");
+        g.writeStringField("url", image.url());
+      }
+      g.writeEndObject();
+    } else if (part instanceof ContentPart.Document document) {
+      writeDocument(g, document, where);
+    } else if (part instanceof ContentPart.ToolCall call) {
+      g.writeStringField("type", "tool_use");
+      g.writeStringField("id", call.id());
+      g.writeStringField("name", call.name());
+      g.writeFieldName("input");
+      g.writeRawValue(call.argumentsJson());
+    } else if (part instanceof ContentPart.ToolResult result) {
+      g.writeStringField("type", "tool_result");
+      g.writeStringField("tool_use_id", result.toolCallId());
+      if (!result.content().isEmpty()) {
+        g.writeFieldName("content");
+        writeBlocks(g, result.content(), where);
+      }
+      if (result.isError()) {
+        g.writeBooleanField("is_error", true);
+      }
+    } else if (part instanceof ContentPart.Reasoning reasoning) {
+      g.writeStringField("type", "thinking");
+      g.writeStringField("thinking", reasoning.text());
+      if (reasoning.signature() != null) {
+        g.writeStringField("signature", reasoning.signature());
+      }
+    } else if (part instanceof ContentPart.RedactedReasoning redacted) {
+      g.writeStringField("type", "redacted_thinking");
+      g.writeStringField("data", redacted.data());
+    }
+    writeCacheControl(g, cachePoint);
+    g.writeEndObject();
+  }
+
+  private static void writeCacheControl(JsonGenerator g, ContentPart.CachePoint cachePoint)
+      throws IOException {
+    if (cachePoint == null) {
+      return;
+    }
+    g.writeObjectFieldStart("cache_control");
+    g.writeStringField("type", "ephemeral");
+    if (cachePoint.ttl() != null) {
+      g.writeStringField("ttl", cachePoint.ttl());
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeDocument(JsonGenerator g, ContentPart.Document document, String where)
+      throws IOException {
+    g.writeStringField("type", "document");
+    g.writeObjectFieldStart("source");
+    String format = document.format().toLowerCase(Locale.ROOT);
+    switch (format) {
+      case "pdf":
+        g.writeStringField("type", "base64");
+        g.writeStringField("media_type", "application/pdf");
+        g.writeStringField("data", document.base64Data());
+        break;
+      case "txt":
+      case "md":
+      case "csv":
+      case "html":
+        g.writeStringField("type", "text");
+        g.writeStringField("media_type", "text/plain");
+        g.writeStringField("data", decodeText(document, where));
+        break;
+      default:
+        throw new BedrockRequestException(
+            where
+                + ": Anthropic models take pdf and plain-text documents, not '"
+                + document.format()
+                + "' (document '"
+                + document.name()
+                + "')");
+    }
+    g.writeEndObject();
+    if (!document.name().isBlank()) {
+      g.writeStringField("title", document.name());
+    }
+  }
+
+  private static String decodeText(ContentPart.Document document, String where) {
+    try {
+      byte[] bytes = Base64.getMimeDecoder().decode(document.base64Data());
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw new BedrockRequestException(
+          where + ": document '" + document.name() + "' is not base64-encoded UTF-8 text", e);
+    }
+  }
+
+  /**
+   * An unknown part is an Anthropic block kept raw: an object, written with its {@code type} (added
+   * from the part's type when the JSON has none).
+   */
+  private static void writeUnknown(
+      JsonGenerator g, ContentPart.Unknown unknown, ContentPart.CachePoint cachePoint, String where)
+      throws IOException {
+    JsonNode node;
+    try {
+      node = WireJson.parse(unknown.json());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("hygiene let invalid JSON through", e);
+    }
+    if (!node.isObject()) {
+      throw new BedrockRequestException(
+          where + ": the '" + unknown.type() + "' block must be a JSON object for Anthropic");
+    }
+    g.writeStartObject();
+    if (!node.has("type")) {
+      g.writeStringField("type", unknown.type());
+    }
+    for (Map.Entry<String, JsonNode> f : node.properties()) {
+      if (cachePoint != null && f.getKey().equals("cache_control")) {
+        continue;
+      }
+      g.writeFieldName(f.getKey());
+      g.writeTree(f.getValue());
+    }
+    writeCacheControl(g, cachePoint);
+    g.writeEndObject();
+  }
+
+  private static void writeTools(JsonGenerator g, List<PreparedTool> tools) throws IOException {
+    if (tools.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("tools");
+    for (PreparedTool tool : tools) {
+      g.writeStartObject();
+      g.writeStringField("name", tool.name());
+      if (!tool.description().isEmpty()) {
+        g.writeStringField("description", tool.description());
+      }
+      g.writeFieldName("input_schema");
+      g.writeRawValue(tool.schemaJson());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private static void writeToolChoice(JsonGenerator g, PreparedRequest prepared)
+      throws IOException {
+    if (prepared.tools().isEmpty()) {
+      return;
+    }
+    ChatRequest request = prepared.source();
+    ToolChoice choice = request.toolChoice().orElse(null);
+    boolean serial = request.parallelToolCalls().map(p -> !p).orElse(false);
+    if (choice == null && !serial) {
+      return;
+    }
+    ToolChoice.Kind kind = choice == null ? ToolChoice.Kind.AUTO : choice.kind();
+    g.writeObjectFieldStart("tool_choice");
+    g.writeStringField("type", kind.name().toLowerCase(Locale.ROOT));
+    if (kind == ToolChoice.Kind.TOOL) {
+      g.writeStringField("name", choice.toolName());
+    }
+    if (serial && kind != ToolChoice.Kind.NONE) {
+      g.writeBooleanField("disable_parallel_tool_use", true);
+    }
+    g.writeEndObject();
+  }
+
+  // ---- response ----
+
+  private static ContentPart decodeBlock(JsonNode block) {
+    String type = WireJson.text(block, "type");
+    if (type == null) {
+      return new ContentPart.Unknown("", WireJson.compact(block));
+    }
+    switch (type) {
+      case "text":
+        return new ContentPart.Text(WireJson.textOrEmpty(block, "text"));
+      case "tool_use":
+        return new ContentPart.ToolCall(
+            WireJson.textOrEmpty(block, "id"),
+            WireJson.textOrEmpty(block, "name"),
+            WireJson.arguments(block.get("input")));
+      case "thinking":
+        return new ContentPart.Reasoning(
+            WireJson.textOrEmpty(block, "thinking"), WireJson.text(block, "signature"));
+      case "redacted_thinking":
+        return new ContentPart.RedactedReasoning(WireJson.textOrEmpty(block, "data"));
+      default:
+        return new ContentPart.Unknown(type, WireJson.compact(block));
+    }
+  }
+}

@@ -1,0 +1,535 @@
+package dev.aperture.bedrock.codec;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aperture.bedrock.codec.PreparedRequest.PreparedTool;
+import dev.aperture.bedrock.codec.PreparedRequest.Turn;
+import dev.aperture.chat.ChatRequest;
+import dev.aperture.chat.ChatResponse;
+import dev.aperture.chat.ContentPart;
+import dev.aperture.chat.ImmutableChatResponse;
+import dev.aperture.chat.StopReason;
+import dev.aperture.chat.ToolChoice;
+import dev.aperture.chat.Usage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Translates between the canonical chat model and the Bedrock Converse API ({@code POST
+ * /model/{modelId}/converse}). The model id is not part of the body; it goes in the path.
+ *
+ * <p>Request rules beyond a field-by-field mapping: the conversation is first cleaned by the same
+ * hygiene step the Anthropic codec uses (see the package's {@code RequestHygiene}). Converse has no
+ * "none" tool choice: for {@link ToolChoice#NONE} the choice is omitted and, when the history holds
+ * no tool blocks, so are the tools; when it does, the tool configuration is kept because Bedrock
+ * demands it. Images must be inline data (Converse takes bytes or S3 locations, never URLs). {@code
+ * topK} and the reasoning budget go into {@code additionalModelRequestFields} in the model family's
+ * vocabulary ({@code top_k} and {@code thinking} for Anthropic); {@link ChatRequest#extraFields()}
+ * are merged there too, except Converse's own top-level fields ({@code guardrailConfig}, {@code
+ * performanceConfig}, {@code serviceTier}, {@code additionalModelResponseFieldPaths}, {@code
+ * promptVariables}, {@code outputConfig}), which stay top-level. {@link
+ * ChatRequest#parallelToolCalls()} has no Converse field and is not sent.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ConverseCodec {
+  /** Extra fields that are Converse request fields rather than model fields. */
+  private static final Set<String> TOP_LEVEL_FIELDS =
+      Set.of(
+          "guardrailConfig",
+          "performanceConfig",
+          "serviceTier",
+          "additionalModelResponseFieldPaths",
+          "promptVariables",
+          "outputConfig");
+
+  private static final Set<String> GEO_PREFIXES =
+      Set.of("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global");
+
+  private static final Set<String> OTHER_PROVIDERS =
+      Set.of(
+          "ai21",
+          "cohere",
+          "deepseek",
+          "google",
+          "luma",
+          "meta",
+          "minimax",
+          "mistral",
+          "moonshot",
+          "moonshotai",
+          "nvidia",
+          "openai",
+          "qwen",
+          "stability",
+          "twelvelabs",
+          "writer");
+
+  /** Text sent for a tool result with no content: Converse refuses empty text blocks. */
+  static final String EMPTY_TOOL_RESULT_TEXT = "(empty)";
+
+  private enum Family {
+    ANTHROPIC,
+    AMAZON,
+    OTHER,
+    /** Not recognisable from the id (an alias, an application inference profile ARN). */
+    UNKNOWN
+  }
+
+  /** A codec; it holds no state, so one instance can serve every request. */
+  public ConverseCodec() {}
+
+  /**
+   * Encodes {@code request} as a Converse body, reading the model family from {@link
+   * ChatRequest#model()}. Prefer {@link #encodeRequest(ChatRequest, String)} when the request's
+   * model is an alias.
+   *
+   * @throws BedrockRequestException if the request cannot be expressed or would be refused
+   */
+  public byte[] encodeRequest(ChatRequest request) {
+    return encodeRequest(request, request.model());
+  }
+
+  /**
+   * Encodes {@code request} as a Converse body for the Bedrock model {@code modelId} (a model id,
+   * inference profile id or ARN; it only decides the vocabulary of model-specific fields).
+   *
+   * @throws BedrockRequestException if the request cannot be expressed or would be refused
+   */
+  public byte[] encodeRequest(ChatRequest request, String modelId) {
+    PreparedRequest prepared = RequestHygiene.prepare(request);
+    Family family = family(modelId);
+    Map<String, String> topLevelExtras = new LinkedHashMap<>();
+    Map<String, String> modelFields = modelFields(prepared, family, modelId, topLevelExtras);
+    return WireJson.write(
+        g -> {
+          g.writeStartObject();
+          writeMessages(g, prepared.turns());
+          writeSystem(g, prepared.system());
+          writeInferenceConfig(g, request);
+          writeToolConfig(g, prepared);
+          if (!modelFields.isEmpty()) {
+            g.writeObjectFieldStart("additionalModelRequestFields");
+            writeRawFields(g, modelFields);
+            g.writeEndObject();
+          }
+          if (!request.metadata().isEmpty()) {
+            g.writeObjectFieldStart("requestMetadata");
+            for (Map.Entry<String, String> e : request.metadata().entrySet()) {
+              g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+          }
+          writeRawFields(g, topLevelExtras);
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * Decodes a Converse answer. {@code model} and {@code provider} are recorded on the response as
+   * given (the caller's model name and the configured provider id). Converse gives no answer id, so
+   * a {@code msg_…} id is generated. Unknown fields are ignored; unknown content blocks are kept as
+   * {@link ContentPart.Unknown}.
+   *
+   * @throws BedrockResponseException if the body is not JSON or has no {@code output} message
+   */
+  public ChatResponse decodeResponse(byte[] body, String model, String provider) {
+    JsonNode root = WireJson.readResponse(body, "Bedrock Converse");
+    JsonNode output = root.get("output");
+    JsonNode message = output == null ? null : output.get("message");
+    if (message == null || !message.isObject()) {
+      String upstream = WireJson.text(root, "message");
+      if (upstream == null) {
+        upstream = WireJson.text(root, "Message");
+      }
+      throw new BedrockResponseException(
+          "Bedrock Converse answered without an 'output' message"
+              + (upstream == null ? "" : ": " + abbreviate(upstream)));
+    }
+    List<ContentPart> content = new ArrayList<>();
+    JsonNode blocks = message.get("content");
+    if (blocks != null && blocks.isArray()) {
+      for (JsonNode block : blocks) {
+        ContentPart part = decodeBlock(block);
+        if (part != null) {
+          content.add(part);
+        }
+      }
+    }
+    String rawStop = WireJson.text(root, "stopReason");
+    JsonNode usage = root.get("usage");
+    ImmutableChatResponse.Builder response =
+        ChatResponse.builder()
+            .id(WireJson.generatedMessageId())
+            .model(model)
+            .provider(provider)
+            .content(content)
+            .stopReason(StopReason.fromWire(rawStop))
+            .usage(
+                Usage.builder()
+                    .inputTokens(WireJson.count(usage, "inputTokens"))
+                    .outputTokens(WireJson.count(usage, "outputTokens"))
+                    .cacheReadTokens(WireJson.count(usage, "cacheReadInputTokens"))
+                    .cacheWrite5mTokens(WireJson.count(usage, "cacheWriteInputTokens"))
+                    .build());
+    if (rawStop != null) {
+      response.rawStopReason(rawStop);
+    }
+    JsonNode metrics = root.get("metrics");
+    if (metrics != null && metrics.path("latencyMs").canConvertToLong()) {
+      response.latencyMillis(metrics.get("latencyMs").asLong());
+    }
+    JsonNode extra = root.get("additionalModelResponseFields");
+    if (extra != null && extra.isObject()) {
+      for (Map.Entry<String, JsonNode> f : extra.properties()) {
+        response.putExtraField(f.getKey(), WireJson.compact(f.getValue()));
+      }
+    }
+    return response.build();
+  }
+
+  // ---- request ----
+
+  private static Map<String, String> modelFields(
+      PreparedRequest prepared, Family family, String modelId, Map<String, String> topLevel) {
+    ChatRequest request = prepared.source();
+    Map<String, String> fields = new LinkedHashMap<>();
+    if (request.topK().isPresent()) {
+      int topK = request.topK().getAsInt();
+      if (family == Family.AMAZON) {
+        // Nova reads top-k from its own inferenceConfig inside the model fields.
+        fields.put("inferenceConfig", "{\"topK\":" + topK + "}");
+      } else {
+        fields.put("top_k", Integer.toString(topK));
+      }
+    }
+    boolean anthropicLike = family == Family.ANTHROPIC || family == Family.UNKNOWN;
+    if (prepared.reasoningBudgetTokens() > 0) {
+      if (!anthropicLike) {
+        throw new BedrockRequestException(
+            "reasoningBudgetTokens and reasoningEffort become Anthropic's 'thinking' field, which"
+                + " model '"
+                + modelId
+                + "' does not take; pass that model's own reasoning field through extraFields");
+      }
+      fields.put(
+          "thinking",
+          "{\"type\":\"enabled\",\"budget_tokens\":" + prepared.reasoningBudgetTokens() + "}");
+    }
+    Map<String, String> modelExtras = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : prepared.extraFields().entrySet()) {
+      (TOP_LEVEL_FIELDS.contains(e.getKey()) ? topLevel : modelExtras)
+          .put(e.getKey(), e.getValue());
+    }
+    if (anthropicLike) {
+      RequestHygiene.refuseFieldsAnthropicRejects(modelExtras, "additionalModelRequestFields");
+    }
+    // The caller's explicit fields win over the ones derived from canonical settings.
+    fields.putAll(modelExtras);
+    return fields;
+  }
+
+  private static void writeRawFields(JsonGenerator g, Map<String, String> fields)
+      throws IOException {
+    for (Map.Entry<String, String> e : fields.entrySet()) {
+      g.writeFieldName(e.getKey());
+      g.writeRawValue(e.getValue());
+    }
+  }
+
+  private static void writeMessages(JsonGenerator g, List<Turn> turns) throws IOException {
+    g.writeArrayFieldStart("messages");
+    for (int t = 0; t < turns.size(); t++) {
+      Turn turn = turns.get(t);
+      g.writeStartObject();
+      g.writeStringField("role", turn.isUser() ? "user" : "assistant");
+      g.writeArrayFieldStart("content");
+      for (ContentPart part : turn.parts()) {
+        writeBlock(g, part, t);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private static void writeSystem(JsonGenerator g, List<ContentPart> system) throws IOException {
+    if (system.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("system");
+    for (ContentPart part : system) {
+      writeBlock(g, part, -1);
+    }
+    g.writeEndArray();
+  }
+
+  /** Writes one content block; {@code turn} is the turn's index for errors (-1: system). */
+  private static void writeBlock(JsonGenerator g, ContentPart part, int turn) throws IOException {
+    g.writeStartObject();
+    if (part instanceof ContentPart.Text t) {
+      g.writeStringField("text", t.text());
+    } else if (part instanceof ContentPart.Image image) {
+      g.writeFieldName("image");
+      writeImage(g, image, turn);
+    } else if (part instanceof ContentPart.Document document) {
+      g.writeFieldName("document");
+      writeDocument(g, document);
+    } else if (part instanceof ContentPart.ToolCall call) {
+      g.writeObjectFieldStart("toolUse");
+      g.writeStringField("toolUseId", call.id());
+      g.writeStringField("name", call.name());
+      g.writeFieldName("input");
+      g.writeRawValue(call.argumentsJson());
+      g.writeEndObject();
+    } else if (part instanceof ContentPart.ToolResult result) {
+      writeToolResult(g, result, turn);
+    } else if (part instanceof ContentPart.Reasoning reasoning) {
+      g.writeObjectFieldStart("reasoningContent");
+      g.writeObjectFieldStart("reasoningText");
+      g.writeStringField("text", reasoning.text());
+      if (reasoning.signature() != null) {
+        g.writeStringField("signature", reasoning.signature());
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    } else if (part instanceof ContentPart.RedactedReasoning redacted) {
+      g.writeObjectFieldStart("reasoningContent");
+      g.writeStringField("redactedContent", redacted.data());
+      g.writeEndObject();
+    } else if (part instanceof ContentPart.CachePoint cachePoint) {
+      g.writeObjectFieldStart("cachePoint");
+      g.writeStringField("type", "default");
+      if (cachePoint.ttl() != null) {
+        g.writeStringField("ttl", cachePoint.ttl());
+      }
+      g.writeEndObject();
+    } else if (part instanceof ContentPart.Unknown unknown) {
+      g.writeFieldName(unknown.type());
+      g.writeRawValue(unknown.json());
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeToolResult(JsonGenerator g, ContentPart.ToolResult result, int turn)
+      throws IOException {
+    g.writeObjectFieldStart("toolResult");
+    g.writeStringField("toolUseId", result.toolCallId());
+    g.writeArrayFieldStart("content");
+    if (result.content().isEmpty()) {
+      g.writeStartObject();
+      g.writeStringField("text", EMPTY_TOOL_RESULT_TEXT);
+      g.writeEndObject();
+    }
+    for (ContentPart part : result.content()) {
+      // Hygiene left only text, images, documents and unknown blocks here.
+      writeBlock(g, part, turn);
+    }
+    g.writeEndArray();
+    g.writeStringField("status", result.isError() ? "error" : "success");
+    g.writeEndObject();
+  }
+
+  private static void writeImage(JsonGenerator g, ContentPart.Image image, int turn)
+      throws IOException {
+    if (!image.isInline()) {
+      throw new BedrockRequestException(
+          where(turn)
+              + ": Converse takes images as bytes, not URLs; fetch "
+              + abbreviate(image.url())
+              + " and send its data inline");
+    }
+    g.writeStartObject();
+    g.writeStringField("format", imageFormat(image.mediaType(), turn));
+    g.writeObjectFieldStart("source");
+    g.writeStringField("bytes", image.base64Data());
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  private static String imageFormat(String mediaType, int turn) {
+    String type = mediaType.toLowerCase(Locale.ROOT);
+    int semicolon = type.indexOf(';');
+    if (semicolon >= 0) {
+      type = type.substring(0, semicolon);
+    }
+    switch (type.strip()) {
+      case "image/png":
+        return "png";
+      case "image/jpeg":
+      case "image/jpg":
+        return "jpeg";
+      case "image/gif":
+        return "gif";
+      case "image/webp":
+        return "webp";
+      default:
+        throw new BedrockRequestException(
+            where(turn)
+                + ": Converse takes png, jpeg, gif and webp images, not '"
+                + mediaType
+                + "'");
+    }
+  }
+
+  private static void writeDocument(JsonGenerator g, ContentPart.Document document)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("format", document.format().toLowerCase(Locale.ROOT));
+    g.writeStringField("name", documentName(document.name()));
+    g.writeObjectFieldStart("source");
+    g.writeStringField("bytes", document.base64Data());
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  /**
+   * Converse allows only letters, digits, single spaces, hyphens, parentheses and square brackets
+   * in a document name ({@code report.pdf} is refused): anything else becomes a hyphen.
+   */
+  static String documentName(String name) {
+    String cleaned =
+        name.replaceAll("[^A-Za-z0-9\\s\\-()\\[\\]]", "-").replaceAll("\\s+", " ").strip();
+    return cleaned.isEmpty() ? "document" : cleaned;
+  }
+
+  private static void writeInferenceConfig(JsonGenerator g, ChatRequest request)
+      throws IOException {
+    boolean any =
+        request.maxTokens().isPresent()
+            || request.temperature().isPresent()
+            || request.topP().isPresent()
+            || !request.stopSequences().isEmpty();
+    if (!any) {
+      return;
+    }
+    g.writeObjectFieldStart("inferenceConfig");
+    if (request.maxTokens().isPresent()) {
+      g.writeNumberField("maxTokens", request.maxTokens().getAsInt());
+    }
+    if (request.temperature().isPresent()) {
+      g.writeNumberField("temperature", request.temperature().getAsDouble());
+    }
+    if (request.topP().isPresent()) {
+      g.writeNumberField("topP", request.topP().getAsDouble());
+    }
+    if (!request.stopSequences().isEmpty()) {
+      g.writeArrayFieldStart("stopSequences");
+      for (String s : request.stopSequences()) {
+        g.writeString(s);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeToolConfig(JsonGenerator g, PreparedRequest prepared)
+      throws IOException {
+    List<PreparedTool> tools = prepared.tools();
+    ToolChoice choice = prepared.source().toolChoice().orElse(null);
+    boolean none = choice != null && choice.kind() == ToolChoice.Kind.NONE;
+    // Converse cannot say "none": withhold the tools, unless the history makes them mandatory.
+    if (tools.isEmpty() || (none && !prepared.historyHasToolBlocks())) {
+      return;
+    }
+    g.writeObjectFieldStart("toolConfig");
+    g.writeArrayFieldStart("tools");
+    for (PreparedTool tool : tools) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("toolSpec");
+      g.writeStringField("name", tool.name());
+      if (!tool.description().isEmpty()) {
+        g.writeStringField("description", tool.description());
+      }
+      g.writeObjectFieldStart("inputSchema");
+      g.writeFieldName("json");
+      g.writeRawValue(tool.schemaJson());
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    if (choice != null && !none) {
+      g.writeObjectFieldStart("toolChoice");
+      if (choice.kind() == ToolChoice.Kind.AUTO) {
+        g.writeObjectFieldStart("auto");
+      } else if (choice.kind() == ToolChoice.Kind.ANY) {
+        g.writeObjectFieldStart("any");
+      } else {
+        g.writeObjectFieldStart("tool");
+        g.writeStringField("name", choice.toolName());
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  private static String where(int turn) {
+    return turn < 0 ? "system" : "turn " + turn;
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+  }
+
+  /**
+   * The model family from a Bedrock model id: the provider segment after an optional geo prefix,
+   * looking through an ARN's resource path ({@code …/us.anthropic.claude-…}).
+   */
+  private static Family family(String modelId) {
+    String id = modelId.substring(modelId.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    String[] segments = id.split("\\.");
+    if (segments.length < 2) {
+      return Family.UNKNOWN;
+    }
+    String provider =
+        GEO_PREFIXES.contains(segments[0]) && segments.length > 2 ? segments[1] : segments[0];
+    if (provider.equals("anthropic")) {
+      return Family.ANTHROPIC;
+    }
+    if (provider.equals("amazon")) {
+      return Family.AMAZON;
+    }
+    return OTHER_PROVIDERS.contains(provider) ? Family.OTHER : Family.UNKNOWN;
+  }
+
+  // ---- response ----
+
+  private static ContentPart decodeBlock(JsonNode block) {
+    if (block == null || !block.isObject() || block.size() == 0) {
+      return null;
+    }
+    JsonNode text = block.get("text");
+    if (text != null && text.isTextual()) {
+      return new ContentPart.Text(text.asText());
+    }
+    JsonNode toolUse = block.get("toolUse");
+    if (toolUse != null && toolUse.isObject()) {
+      return new ContentPart.ToolCall(
+          WireJson.textOrEmpty(toolUse, "toolUseId"),
+          WireJson.textOrEmpty(toolUse, "name"),
+          WireJson.arguments(toolUse.get("input")));
+    }
+    JsonNode reasoning = block.get("reasoningContent");
+    if (reasoning != null && reasoning.isObject()) {
+      JsonNode reasoningText = reasoning.get("reasoningText");
+      if (reasoningText != null && reasoningText.isObject()) {
+        return new ContentPart.Reasoning(
+            WireJson.textOrEmpty(reasoningText, "text"), WireJson.text(reasoningText, "signature"));
+      }
+      String redacted = WireJson.text(reasoning, "redactedContent");
+      if (redacted != null) {
+        return new ContentPart.RedactedReasoning(redacted);
+      }
+    }
+    // Anything else (citationsContent, guardContent, a reasoning shape not known yet): kept raw.
+    Map.Entry<String, JsonNode> first = block.properties().iterator().next();
+    return new ContentPart.Unknown(first.getKey(), WireJson.compact(first.getValue()));
+  }
+}
