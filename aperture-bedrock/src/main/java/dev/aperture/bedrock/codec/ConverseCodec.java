@@ -170,13 +170,7 @@ public final class ConverseCodec {
             .provider(provider)
             .content(content)
             .stopReason(StopReason.fromWire(rawStop))
-            .usage(
-                Usage.builder()
-                    .inputTokens(WireJson.count(usage, "inputTokens"))
-                    .outputTokens(WireJson.count(usage, "outputTokens"))
-                    .cacheReadTokens(WireJson.count(usage, "cacheReadInputTokens"))
-                    .cacheWrite5mTokens(WireJson.count(usage, "cacheWriteInputTokens"))
-                    .build());
+            .usage(usage(usage));
     if (rawStop != null) {
       response.rawStopReason(rawStop);
     }
@@ -194,6 +188,20 @@ public final class ConverseCodec {
   }
 
   // ---- request ----
+
+  /**
+   * Converse usage, from a response's or a stream's {@code metadata.usage}: {@code inputTokens}
+   * already excludes cache reads and writes; cache writes count as 5-minute writes (Converse does
+   * not say which lifetime).
+   */
+  static Usage usage(JsonNode usage) {
+    return Usage.builder()
+        .inputTokens(WireJson.count(usage, "inputTokens"))
+        .outputTokens(WireJson.count(usage, "outputTokens"))
+        .cacheReadTokens(WireJson.count(usage, "cacheReadInputTokens"))
+        .cacheWrite5mTokens(WireJson.count(usage, "cacheWriteInputTokens"))
+        .build();
+  }
 
   private static Map<String, String> modelFields(
       PreparedRequest prepared, Family family, String modelId, Map<String, String> topLevel) {

@@ -1,0 +1,89 @@
+package dev.aperture.bedrock;
+
+import dev.aperture.StreamException;
+import dev.aperture.bedrock.codec.StreamTranslator;
+import dev.aperture.bedrock.eventstream.EventStreamDecoder;
+import dev.aperture.bedrock.eventstream.EventStreamMessage;
+import dev.aperture.chat.ChatEvent;
+import dev.aperture.provider.EventSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.Call;
+import okhttp3.Response;
+
+/**
+ * Canonical events read from a Bedrock event-stream response, decoded frame by frame in the
+ * caller's thread as {@link #next()} is called: nothing is buffered beyond the frame being read.
+ * A stream that ends before its stop reason and usage arrived is a {@link StreamException}
+ * ({@code TRUNCATED}), never a normal end.
+ */
+final class BedrockEventSource implements EventSource {
+  private final Call call;
+  private final Response response;
+  private final EventStreamDecoder decoder;
+  private final StreamTranslator translator;
+  private final String providerId;
+  private final ArrayDeque<ChatEvent> pending = new ArrayDeque<>();
+  private final List<ChatEvent> scratch = new ArrayList<>(4);
+  private boolean ended;
+  private boolean closed;
+
+  BedrockEventSource(Call call, Response response, StreamTranslator translator, String providerId) {
+    this.call = call;
+    this.response = response;
+    this.decoder = EventStreamDecoder.create(response.body().source());
+    this.translator = translator;
+    this.providerId = providerId;
+  }
+
+  @Override
+  public ChatEvent next() {
+    while (pending.isEmpty()) {
+      if (ended) {
+        return null;
+      }
+      if (translator.isComplete()) {
+        ended = true;
+        close(); // anything after the final event is of no use; free the connection now
+        return null;
+      }
+      EventStreamMessage message;
+      try {
+        message = decoder.next();
+      } catch (StreamException e) {
+        ended = true;
+        close();
+        throw e;
+      }
+      if (message == null) {
+        ended = true;
+        close();
+        throw new StreamException(
+            StreamException.Kind.TRUNCATED,
+            "the Bedrock stream from provider '"
+                + providerId
+                + "' ended before its stop reason and usage arrived");
+      }
+      scratch.clear();
+      try {
+        translator.accept(message, scratch);
+      } catch (RuntimeException e) {
+        ended = true;
+        close();
+        throw e;
+      }
+      pending.addAll(scratch);
+    }
+    return pending.poll();
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      call.cancel();
+      response.close();
+    }
+  }
+}

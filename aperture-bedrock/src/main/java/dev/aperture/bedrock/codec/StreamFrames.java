@@ -1,0 +1,97 @@
+package dev.aperture.bedrock.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aperture.StreamException;
+import dev.aperture.bedrock.BedrockErrorType;
+import dev.aperture.bedrock.eventstream.EventStreamMessage;
+import java.io.IOException;
+
+/** What both stream translators do with a frame before looking at its event: errors and JSON. */
+final class StreamFrames {
+  private StreamFrames() {}
+
+  /**
+   * Throws the typed error an {@code exception} or {@code error} frame carries; returns normally
+   * for {@code event} frames.
+   */
+  static void rejectErrors(EventStreamMessage message) {
+    String type = message.messageType().orElse("event");
+    if (type.equals("event")) {
+      return;
+    }
+    String errorType;
+    String text;
+    if (type.equals("exception")) {
+      errorType = message.exceptionType().orElse("unknownException");
+      text = messageOf(message);
+    } else if (type.equals("error")) {
+      errorType = message.stringHeader(":error-code").orElse("unknownError");
+      text = message.stringHeader(":error-message").orElse("");
+    } else {
+      throw new StreamException(
+          StreamException.Kind.BAD_FRAME, "unknown :message-type '" + type + "' in the stream");
+    }
+    BedrockErrorType known = BedrockErrorType.fromWire(errorType);
+    throw new StreamException(
+        StreamException.Kind.UPSTREAM_ERROR,
+        errorType,
+        "Bedrock reported " + errorType + " mid-stream" + (text.isEmpty() ? "" : ": " + text),
+        known.retryable(),
+        null);
+  }
+
+  private static String messageOf(EventStreamMessage message) {
+    try {
+      JsonNode node = WireJson.MAPPER.readTree(message.payloadStream());
+      String m = node == null ? null : WireJson.text(node, "message");
+      if (m == null && node != null) {
+        m = WireJson.text(node, "Message");
+      }
+      return m == null ? "" : m;
+    } catch (IOException e) {
+      return message.payloadUtf8();
+    }
+  }
+
+  /** The frame's JSON payload as an object. */
+  static JsonNode payload(EventStreamMessage message) {
+    try {
+      JsonNode node = WireJson.MAPPER.readTree(message.payloadStream());
+      if (node == null || !node.isObject()) {
+        throw new StreamException(
+            StreamException.Kind.BAD_FRAME,
+            "event '" + message.eventType().orElse("?") + "' has a payload that is not a JSON object");
+      }
+      return node;
+    } catch (IOException e) {
+      throw new StreamException(
+          StreamException.Kind.BAD_FRAME,
+          "event '" + message.eventType().orElse("?") + "' has a payload that is not JSON",
+          e);
+    }
+  }
+
+  /** Joined tool-argument fragments as compact JSON: empty means {@code {}}. */
+  static String toolArguments(String joined, int index) {
+    if (joined.isBlank()) {
+      return "{}";
+    }
+    try {
+      return WireJson.arguments(WireJson.parse(joined));
+    } catch (IOException e) {
+      throw new StreamException(
+          StreamException.Kind.BAD_FRAME,
+          "the arguments of the tool call in content block " + index + " are not valid JSON",
+          e);
+    }
+  }
+
+  static int index(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.canConvertToInt()) {
+      throw new StreamException(
+          StreamException.Kind.BAD_FRAME, "stream event without a numeric '" + field + "'");
+    }
+    return v.asInt();
+  }
+}
