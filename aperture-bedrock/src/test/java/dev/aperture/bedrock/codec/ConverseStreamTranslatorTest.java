@@ -1,0 +1,211 @@
+package dev.aperture.bedrock.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aperture.StreamException;
+import dev.aperture.bedrock.eventstream.EventStreamMessage;
+import dev.aperture.chat.ChatAccumulator;
+import dev.aperture.chat.ChatEvent;
+import dev.aperture.chat.ChatResponse;
+import dev.aperture.chat.ContentPart;
+import dev.aperture.chat.StopReason;
+import dev.aperture.chat.Usage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConverseStreamTranslatorTest {
+  /** A frame as Bedrock sends it: no wrapper key, a random "p" padding field. */
+  static EventStreamMessage event(String type, String json) {
+    String padded = json.substring(0, json.length() - 1) + (json.equals("{}") ? "" : ",") + "\"p\":\"abcdefgh\"}";
+    return EventStreamMessage.builder()
+        .header(":event-type", type)
+        .header(":content-type", "application/json")
+        .header(":message-type", "event")
+        .payload(padded.getBytes(StandardCharsets.UTF_8))
+        .build();
+  }
+
+  static List<ChatEvent> run(StreamTranslator t, EventStreamMessage... frames) {
+    List<ChatEvent> out = new ArrayList<>();
+    for (EventStreamMessage f : frames) {
+      t.accept(f, out);
+    }
+    return out;
+  }
+
+  static final EventStreamMessage[] TEXT_THEN_TOOL = {
+    event("messageStart", "{\"role\":\"assistant\"}"),
+    event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Let me \"}}"),
+    event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"check.\"}}"),
+    event("contentBlockStop", "{\"contentBlockIndex\":0}"),
+    event(
+        "contentBlockStart",
+        "{\"contentBlockIndex\":1,\"start\":{\"toolUse\":{\"toolUseId\":\"tooluse_1\",\"name\":\"get_weather\"}}}"),
+    event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\"{\\\"city\\\":\"}}}"),
+    event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\" \\\"Paris\\\"}\"}}}"),
+    event("contentBlockStop", "{\"contentBlockIndex\":1}"),
+    event("messageStop", "{\"stopReason\":\"tool_use\"}"),
+    event(
+        "metadata",
+        "{\"usage\":{\"inputTokens\":10,\"outputTokens\":5,\"totalTokens\":135,\"cacheReadInputTokens\":100,\"cacheWriteInputTokens\":20},\"metrics\":{\"latencyMs\":321}}"),
+  };
+
+  @Test
+  void textAndToolCallStreamGivesTheExactEventSequence() {
+    List<ChatEvent> events = run(StreamTranslator.converse("m", "p"), TEXT_THEN_TOOL);
+    assertTrue(events.get(0) instanceof ChatEvent.Start);
+    assertEquals(
+        List.of(
+            new ChatEvent.TextDelta(0, "Let me "),
+            new ChatEvent.TextDelta(0, "check."),
+            new ChatEvent.BlockStop(0),
+            new ChatEvent.ToolCallStart(1, "tooluse_1", "get_weather"),
+            new ChatEvent.ToolCallDelta(1, "{\"city\":"),
+            new ChatEvent.ToolCallDelta(1, " \"Paris\"}"),
+            new ChatEvent.ToolCallEnd(1, "tooluse_1", "get_weather", "{\"city\":\"Paris\"}"),
+            new ChatEvent.BlockStop(1)),
+        events.subList(1, events.size() - 1));
+    ChatEvent.Finish f = (ChatEvent.Finish) events.get(events.size() - 1);
+    assertEquals(StopReason.TOOL_USE, f.stopReason());
+    assertEquals(
+        Usage.builder().inputTokens(10).outputTokens(5).cacheReadTokens(100).cacheWrite5mTokens(20).build(),
+        f.usage());
+    assertEquals(321L, f.latencyMillis());
+  }
+
+  @Test
+  void usageAfterMessageStopIsAwaitedBeforeFinishing() {
+    StreamTranslator t = StreamTranslator.converse("m", "p");
+    List<ChatEvent> out = run(t, TEXT_THEN_TOOL[0], TEXT_THEN_TOOL[1], TEXT_THEN_TOOL[8]);
+    assertFalse(t.isComplete(), "messageStop alone does not complete the stream");
+    assertTrue(out.stream().noneMatch(e -> e instanceof ChatEvent.Finish));
+    t.accept(TEXT_THEN_TOOL[9], out);
+    assertTrue(t.isComplete());
+  }
+
+  @Test
+  void streamedAnswerEqualsTheUnstreamedOne() {
+    ChatAccumulator acc = new ChatAccumulator();
+    run(StreamTranslator.converse("m", "p"), TEXT_THEN_TOOL).forEach(acc::accept);
+    ChatResponse streamed = acc.response();
+    ChatResponse unary =
+        new ConverseCodec()
+            .decodeResponse(
+                ("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":["
+                        + "{\"text\":\"Let me check.\"},"
+                        + "{\"toolUse\":{\"toolUseId\":\"tooluse_1\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}}}]}},"
+                        + "\"stopReason\":\"tool_use\",\"usage\":{\"inputTokens\":10,\"outputTokens\":5,\"totalTokens\":135,"
+                        + "\"cacheReadInputTokens\":100,\"cacheWriteInputTokens\":20},\"metrics\":{\"latencyMs\":321}}")
+                    .getBytes(StandardCharsets.UTF_8),
+                "m",
+                "p");
+    assertEquals(unary.content(), streamed.content());
+    assertEquals(unary.usage(), streamed.usage());
+    assertEquals(unary.stopReason(), streamed.stopReason());
+    assertEquals(unary.rawStopReason(), streamed.rawStopReason());
+  }
+
+  @Test
+  void reasoningDeltasSignatureAndRedactedContentAreKept() {
+    List<ChatEvent> events =
+        run(
+            StreamTranslator.converse("m", "p"),
+            event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\"hmm\"}}}"),
+            event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"signature\":\"sig\"}}}"),
+            event("contentBlockStop", "{\"contentBlockIndex\":0}"),
+            event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"reasoningContent\":{\"redactedContent\":\"AAEC\"}}}"),
+            event("contentBlockStop", "{\"contentBlockIndex\":1}"),
+            event("messageStop", "{\"stopReason\":\"end_turn\"}"),
+            event("metadata", "{\"usage\":{\"inputTokens\":1,\"outputTokens\":1}}"));
+    ChatAccumulator acc = new ChatAccumulator();
+    events.forEach(acc::accept);
+    assertEquals(
+        List.of(new ContentPart.Reasoning("hmm", "sig"), new ContentPart.RedactedReasoning("AAEC")),
+        acc.response().content());
+  }
+
+  @Test
+  void toolCallWithoutArgumentsEndsWithAnEmptyObject() {
+    List<ChatEvent> events =
+        run(
+            StreamTranslator.converse("m", "p"),
+            event("contentBlockStart", "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t\",\"name\":\"now\"}}}"),
+            event("contentBlockStop", "{\"contentBlockIndex\":0}"));
+    assertTrue(events.contains(new ChatEvent.ToolCallEnd(0, "t", "now", "{}")));
+  }
+
+  @Test
+  void everyStopReasonStaysDistinct() {
+    for (String raw :
+        List.of(
+            "end_turn",
+            "tool_use",
+            "max_tokens",
+            "stop_sequence",
+            "guardrail_intervened",
+            "content_filtered",
+            "malformed_model_output",
+            "malformed_tool_use",
+            "model_context_window_exceeded")) {
+      List<ChatEvent> events =
+          run(
+              StreamTranslator.converse("m", "p"),
+              event("messageStop", "{\"stopReason\":\"" + raw + "\"}"),
+              event("metadata", "{\"usage\":{\"inputTokens\":1,\"outputTokens\":1}}"));
+      ChatEvent.Finish f = (ChatEvent.Finish) events.get(events.size() - 1);
+      assertEquals(raw, f.rawStopReason());
+      assertEquals(raw, f.stopReason().wireName(), "no collapsing of " + raw);
+    }
+  }
+
+  @Test
+  void exceptionFrameIsATypedRetryableError() {
+    EventStreamMessage exception =
+        EventStreamMessage.builder()
+            .header(":message-type", "exception")
+            .header(":exception-type", "throttlingException")
+            .header(":content-type", "application/json")
+            .payloadUtf8("{\"message\":\"Too many tokens, please wait before trying again.\"}")
+            .build();
+    StreamException e =
+        assertThrows(
+            StreamException.class,
+            () -> run(StreamTranslator.converse("m", "p"), TEXT_THEN_TOOL[0], exception));
+    assertEquals(StreamException.Kind.UPSTREAM_ERROR, e.kind());
+    assertEquals("throttlingException", e.errorType().orElseThrow());
+    assertTrue(e.retryable());
+    assertTrue(e.getMessage().contains("Too many tokens"));
+  }
+
+  @Test
+  void modelStreamErrorIsNotRetryable() {
+    EventStreamMessage exception =
+        EventStreamMessage.builder()
+            .header(":message-type", "exception")
+            .header(":exception-type", "modelStreamErrorException")
+            .payloadUtf8("{\"message\":\"boom\"}")
+            .build();
+    StreamException e =
+        assertThrows(StreamException.class, () -> run(StreamTranslator.converse("m", "p"), exception));
+    assertFalse(e.retryable());
+  }
+
+  @Test
+  void invalidToolJsonIsABadFrame() {
+    StreamException e =
+        assertThrows(
+            StreamException.class,
+            () ->
+                run(
+                    StreamTranslator.converse("m", "p"),
+                    event("contentBlockStart", "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t\",\"name\":\"x\"}}}"),
+                    event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"{\\\"a\\\":\"}}}"),
+                    event("contentBlockStop", "{\"contentBlockIndex\":0}")));
+    assertEquals(StreamException.Kind.BAD_FRAME, e.kind());
+  }
+}
