@@ -38,8 +38,8 @@ import java.util.Objects;
  *
  * <h2>Responses and finish reasons</h2>
  *
- * OpenAI has five finish reasons, so canonical stop reasons map onto them: {@code END_TURN},
- * {@code STOP_SEQUENCE} and {@code PAUSE_TURN} are {@code stop}; {@code MAX_TOKENS} and {@code
+ * OpenAI has five finish reasons, so canonical stop reasons map onto them: {@code END_TURN}, {@code
+ * STOP_SEQUENCE} and {@code PAUSE_TURN} are {@code stop}; {@code MAX_TOKENS} and {@code
  * CONTEXT_WINDOW_EXCEEDED} are {@code length}; {@code TOOL_USE} is {@code tool_calls}; {@code
  * GUARDRAIL_INTERVENED}, {@code CONTENT_FILTERED} and {@code REFUSAL} are {@code content_filter};
  * anything else is {@code stop}. Usage follows OpenAI's meaning: {@code prompt_tokens} counts all
@@ -108,8 +108,8 @@ public final class OpenAiChatCodec {
    * OpenAI-compatible server. {@code includeUsage} is written only for a streaming request, the
    * only kind OpenAI accepts it on.
    *
-   * <p>What the format cannot carry: cache points, reasoning signatures, redacted reasoning and
-   * the error flag of tool results are left out (provider-specific hints and data that an
+   * <p>What the format cannot carry: cache points, reasoning signatures, redacted reasoning and the
+   * error flag of tool results are left out (provider-specific hints and data that an
    * OpenAI-compatible model has no use for); reasoning text goes into {@code reasoning_content};
    * text interleaved with tool calls comes out as all the text, then the calls. Content that would
    * change the answer if left out (unknown blocks, images outside user messages, non-text tool
@@ -120,7 +120,10 @@ public final class OpenAiChatCodec {
     return encoder.encode(Objects.requireNonNull(request, "request"), stream, includeUsage);
   }
 
-  /** Writes a decoded request back as a request body; see {@link #encodeRequest(ChatRequest, boolean, boolean)}. */
+  /**
+   * Writes a decoded request back as a request body; see {@link #encodeRequest(ChatRequest,
+   * boolean, boolean)}.
+   */
   public byte[] encodeRequest(OpenAiChatRequest request) {
     return encodeRequest(request.chatRequest(), request.stream(), request.includeUsage());
   }

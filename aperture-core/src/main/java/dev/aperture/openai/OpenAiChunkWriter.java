@@ -20,26 +20,26 @@ import java.util.Optional;
  * Writes one streamed answer as OpenAI {@code chat.completion.chunk} server-sent events, each
  * {@code data: {json}\n\n}. Get one from {@link OpenAiChatCodec#newChunkWriter}.
  *
- * <p>The events map as follows. {@link ChatEvent.Start} gives the first chunk, {@code delta:
- * {role: assistant, content: ""}}, and the {@code id}, {@code model} and {@code created} that
- * every chunk repeats. Text and reasoning deltas become {@code delta.content} and {@code
- * delta.reasoning_content}. A tool call becomes {@code delta.tool_calls[{index, id, type,
- * function: {name, arguments: ""}}]} followed by argument fragments; {@code index} counts tool
- * calls from 0 in order of appearance, not content blocks. A call whose arguments never arrived
- * as fragments gets its complete arguments (at least {@code {}}) when it ends. {@link
- * ChatEvent.Finish} gives a chunk with an empty delta and the {@code finish_reason}, then (when
- * usage was asked for) a chunk with no choices and the {@code usage}, then {@code data: [DONE]}.
- * When usage was asked for, every other chunk carries {@code usage: null}, as OpenAI's do.
- * Reasoning signatures, redacted reasoning and block stops have no chunk form and write nothing.
+ * <p>The events map as follows. {@link ChatEvent.Start} gives the first chunk, {@code delta: {role:
+ * assistant, content: ""}}, and the {@code id}, {@code model} and {@code created} that every chunk
+ * repeats. Text and reasoning deltas become {@code delta.content} and {@code
+ * delta.reasoning_content}. A tool call becomes {@code delta.tool_calls[{index, id, type, function:
+ * {name, arguments: ""}}]} followed by argument fragments; {@code index} counts tool calls from 0
+ * in order of appearance, not content blocks. A call whose arguments never arrived as fragments
+ * gets its complete arguments (at least {@code {}}) when it ends. {@link ChatEvent.Finish} gives a
+ * chunk with an empty delta and the {@code finish_reason}, then (when usage was asked for) a chunk
+ * with no choices and the {@code usage}, then {@code data: [DONE]}. When usage was asked for, every
+ * other chunk carries {@code usage: null}, as OpenAI's do. Reasoning signatures, redacted reasoning
+ * and block stops have no chunk form and write nothing.
  *
  * <p>A failure is written as {@code data: {"error": {...}}} (the envelope of {@link
- * OpenAiChatCodec#encodeError(ApertureException)}) and ends the stream without {@code [DONE]}, so
- * a client cannot mistake a broken answer for a complete one.
+ * OpenAiChatCodec#encodeError(ApertureException)}) and ends the stream without {@code [DONE]}, so a
+ * client cannot mistake a broken answer for a complete one.
  *
  * <p>Each event's bytes go to the output stream in one write followed by a flush, so a token
  * reaches the client as soon as its event is written. Writing fails with {@link
- * UncheckedIOException} when the output stream does; the writer never closes it. Single use and
- * not thread-safe.
+ * UncheckedIOException} when the output stream does; the writer never closes it. Single use and not
+ * thread-safe.
  */
 public final class OpenAiChunkWriter {
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
@@ -82,10 +82,10 @@ public final class OpenAiChunkWriter {
   }
 
   /**
-   * Writes every event of {@code events} until the finish, then {@code [DONE]}; or, when
-   * iteration fails with an {@link ApertureException} or ends before the finish, the error event.
-   * Does not close {@code events}: a {@link dev.aperture.chat.ChatStream} closes itself when it
-   * ends or fails, and its owner closes it otherwise.
+   * Writes every event of {@code events} until the finish, then {@code [DONE]}; or, when iteration
+   * fails with an {@link ApertureException} or ends before the finish, the error event. Does not
+   * close {@code events}: a {@link dev.aperture.chat.ChatStream} closes itself when it ends or
+   * fails, and its owner closes it otherwise.
    *
    * @return empty when the answer finished normally; otherwise the failure that was written
    */
@@ -111,8 +111,8 @@ public final class OpenAiChunkWriter {
 
   /**
    * Writes the chunks for one event (possibly none). The first event must be {@link
-   * ChatEvent.Start}; after {@link ChatEvent.Finish} nothing more may be written. Events that
-   * break the stream's order throw {@link StreamException} ({@code BAD_FRAME}).
+   * ChatEvent.Start}; after {@link ChatEvent.Finish} nothing more may be written. Events that break
+   * the stream's order throw {@link StreamException} ({@code BAD_FRAME}).
    */
   public void write(ChatEvent event) {
     if (state == State.DONE || state == State.FAILED) {
@@ -156,16 +156,18 @@ public final class OpenAiChunkWriter {
         send(toolCallArguments(call.index, d.argumentsFragment()));
       }
     } else if (event instanceof ChatEvent.ToolCallEnd e) {
+      String arguments =
+          e.argumentsJson() == null || e.argumentsJson().isBlank() ? "{}" : e.argumentsJson();
       ToolCallState call = toolCallsByBlock.get(e.index());
       if (call == null) {
         // a provider that reports a call only when complete: send it whole
         call = newToolCall(e.index());
         call.argumentsSent = true;
-        send(toolCallStart(call.index, e.id(), e.name(), e.argumentsJson()));
+        send(toolCallStart(call.index, e.id(), e.name(), arguments));
       } else if (!call.argumentsSent) {
         // never leave a client with "" as the arguments of a call that takes none
         call.argumentsSent = true;
-        send(toolCallArguments(call.index, e.argumentsJson()));
+        send(toolCallArguments(call.index, arguments));
       }
     } else if (event instanceof ChatEvent.Finish f) {
       buffer.reset();

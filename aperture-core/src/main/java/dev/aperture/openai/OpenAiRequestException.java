@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * An OpenAI chat-completions request was malformed or asked for something this library cannot
  * honour. Always an HTTP 400. The message starts with the offending field's path (e.g. {@code
- * messages[2].content[0].type: ...}); {@link #param()} and {@link #code()} are what an OpenAI
- * error envelope carries in {@code param} and {@code code}.
+ * messages[2].content[0].type: ...}); {@link #param()} and {@link #code()} are what an OpenAI error
+ * envelope carries in {@code param} and {@code code}.
  *
  * <p>Codes used by this package: {@code invalid_json}, {@code missing_required_parameter}, {@code
  * invalid_type}, {@code invalid_value}, {@code unknown_parameter}, {@code unsupported_parameter},

@@ -40,9 +40,9 @@ final class OpenAiWire {
    * The OpenAI {@code finish_reason} for a canonical stop reason. OpenAI has five values, so
    * several canonical reasons share one: a normal end, a stop sequence and a paused turn are {@code
    * stop}; the token limit and a full context window are {@code length}; a tool call is {@code
-   * tool_calls}; guardrails, content filters and refusals are {@code content_filter}; anything
-   * else (malformed output, unknown reasons) is {@code stop}. The exact reason stays on the
-   * canonical response.
+   * tool_calls}; guardrails, content filters and refusals are {@code content_filter}; anything else
+   * (malformed output, unknown reasons) is {@code stop}. The exact reason stays on the canonical
+   * response.
    */
   static String finishReason(StopReason reason) {
     switch (reason) {
@@ -107,8 +107,7 @@ final class OpenAiWire {
 
   /** Writes {@code {"error": {"message", "type", "param", "code"}}}; absent values are null. */
   static void writeErrorEnvelope(
-      JsonGenerator g, String message, String type, String param, String code)
-      throws IOException {
+      JsonGenerator g, String message, String type, String param, String code) throws IOException {
     g.writeStartObject();
     g.writeFieldName("error");
     g.writeStartObject();

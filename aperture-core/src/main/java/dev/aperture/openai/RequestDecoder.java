@@ -272,7 +272,7 @@ final class RequestDecoder {
         throw new OpenAiRequestException(
             "response_format", INVALID_TYPE, "must be an object with a string field 'type'");
       }
-      if (!type.textValue().equals("text") || format.size() != 1) {
+      if (!type.textValue().equals("text")) {
         throw new OpenAiRequestException(
             "response_format.type",
             UNSUPPORTED_VALUE,
@@ -280,6 +280,7 @@ final class RequestDecoder {
                 + type.textValue()
                 + "') is not supported yet");
       }
+      rejectUnknownFields((ObjectNode) format, "response_format", Set.of("type"), "field");
     }
     refuseAnyValue(body, "audio", "audio output is not supported");
     JsonNode modalities = value(body, "modalities");
@@ -341,7 +342,8 @@ final class RequestDecoder {
       case "developer":
         rejectUnknownFields(m, path, SYSTEM_FIELDS, "field");
         refuseName(m, path);
-        return new Message(Role.SYSTEM, textContent(required(m, "content", path), path + ".content"));
+        return new Message(
+            Role.SYSTEM, textContent(required(m, "content", path), path + ".content"));
       case "user":
         rejectUnknownFields(m, path, USER_FIELDS, "field");
         refuseName(m, path);
@@ -578,8 +580,8 @@ final class RequestDecoder {
   }
 
   /**
-   * A {@code file} part with inline data. The document format comes from the data URL's media
-   * type, or, for bare base64, from the file name's extension.
+   * A {@code file} part with inline data. The document format comes from the data URL's media type,
+   * or, for bare base64, from the file name's extension.
    */
   private static ContentPart.Document filePart(ObjectNode part, String path) {
     rejectUnknownFields(part, path, FILE_PART_FIELDS, "field");
@@ -662,7 +664,9 @@ final class RequestDecoder {
     String type = requiredString(tool, "type", path);
     if (!type.equals("function")) {
       throw new OpenAiRequestException(
-          path + ".type", UNSUPPORTED_VALUE, "only function tools are supported, not '" + type + "'");
+          path + ".type",
+          UNSUPPORTED_VALUE,
+          "only function tools are supported, not '" + type + "'");
     }
     String fnPath = path + ".function";
     ObjectNode fn = object(required(tool, "function", path), fnPath);

@@ -149,7 +149,13 @@ final class RequestEncoder {
         break;
       case USER:
         writeToolResults(g, content, path);
-        if (content.stream().anyMatch(p -> !(p instanceof ContentPart.ToolResult))) {
+        // a turn of nothing but tool results (and cache points) has no user message left
+        if (content.isEmpty()
+            || content.stream()
+                .anyMatch(
+                    p ->
+                        !(p instanceof ContentPart.ToolResult)
+                            && !(p instanceof ContentPart.CachePoint))) {
           writeUserMessage(g, content, path);
         }
         break;
@@ -206,7 +212,9 @@ final class RequestEncoder {
         throw unsupported(path + ".content[" + j + "]", p, "a user message");
       }
     }
-    if (parts.size() == 1 && parts.get(0) instanceof ContentPart.Text only) {
+    if (parts.isEmpty()) {
+      g.writeStringField("content", "");
+    } else if (parts.size() == 1 && parts.get(0) instanceof ContentPart.Text only) {
       g.writeStringField("content", only.text());
     } else {
       g.writeArrayFieldStart("content");
@@ -245,8 +253,8 @@ final class RequestEncoder {
   }
 
   /**
-   * OpenAI puts an assistant turn's text in {@code content} and its calls in {@code tool_calls},
-   * so text interleaved with calls comes out as all the text, then all the calls.
+   * OpenAI puts an assistant turn's text in {@code content} and its calls in {@code tool_calls}, so
+   * text interleaved with calls comes out as all the text, then all the calls.
    */
   private void writeAssistantMessage(JsonGenerator g, List<ContentPart> content, String path)
       throws IOException {

@@ -143,7 +143,8 @@ class OpenAiChatCodecTest {
     assertTrue(decoded.includeUsage());
     assertEquals("claude-sonnet-4-5", r.model());
     assertEquals(7, r.messages().size());
-    assertEquals(Message.system("You are a travel assistant. Answer briefly."), r.messages().get(0));
+    assertEquals(
+        Message.system("You are a travel assistant. Answer briefly."), r.messages().get(0));
     assertEquals(
         ContentPart.Image.ofBase64("image/png", "iVBORw0KGgoAAAANSUhEUg=="),
         r.messages().get(1).content().get(1));
@@ -282,33 +283,32 @@ class OpenAiChatCodecTest {
     assertEquals(50, json.at("/prompt_tokens_details/cached_tokens").asLong());
   }
 
+  /** The documented mapping, written out for every canonical stop reason. */
+  private static final Map<StopReason, String> FINISH_REASONS =
+      Map.ofEntries(
+          Map.entry(StopReason.END_TURN, "stop"),
+          Map.entry(StopReason.STOP_SEQUENCE, "stop"),
+          Map.entry(StopReason.PAUSE_TURN, "stop"),
+          Map.entry(StopReason.MAX_TOKENS, "length"),
+          Map.entry(StopReason.CONTEXT_WINDOW_EXCEEDED, "length"),
+          Map.entry(StopReason.TOOL_USE, "tool_calls"),
+          Map.entry(StopReason.GUARDRAIL_INTERVENED, "content_filter"),
+          Map.entry(StopReason.CONTENT_FILTERED, "content_filter"),
+          Map.entry(StopReason.REFUSAL, "content_filter"),
+          Map.entry(StopReason.MALFORMED_MODEL_OUTPUT, "stop"),
+          Map.entry(StopReason.MALFORMED_TOOL_USE, "stop"),
+          Map.entry(StopReason.OTHER, "stop"));
+
   @ParameterizedTest
   @EnumSource(StopReason.class)
   void everyStopReasonHasTheDocumentedFinishReason(StopReason reason) throws IOException {
-    String expected;
-    switch (reason) {
-      case MAX_TOKENS:
-      case CONTEXT_WINDOW_EXCEEDED:
-        expected = "length";
-        break;
-      case TOOL_USE:
-        expected = "tool_calls";
-        break;
-      case GUARDRAIL_INTERVENED:
-      case CONTENT_FILTERED:
-      case REFUSAL:
-        expected = "content_filter";
-        break;
-      default:
-        expected = "stop";
-    }
-
     JsonNode json =
         JSON.readTree(
             codec.encodeResponse(
                 answer(reason, Usage.ZERO).addContent(ContentPart.text("x")).build()));
 
-    assertEquals(expected, json.at("/choices/0/finish_reason").asText());
+    assertTrue(FINISH_REASONS.containsKey(reason), "the table lists " + reason);
+    assertEquals(FINISH_REASONS.get(reason), json.at("/choices/0/finish_reason").asText());
   }
 
   @Test

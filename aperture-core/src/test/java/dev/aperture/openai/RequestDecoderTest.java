@@ -47,7 +47,9 @@ class RequestDecoderTest {
 
   @Test
   void theSmallestRequestHasOneUserMessageAndNoOptions() {
-    OpenAiChatRequest r = codec.decodeRequest(json("{'model': 'm', 'messages': [{'role': 'user', 'content': 'hi'}]}"));
+    OpenAiChatRequest r =
+        codec.decodeRequest(
+            json("{'model': 'm', 'messages': [{'role': 'user', 'content': 'hi'}]}"));
 
     assertEquals(List.of(Message.user("hi")), r.chatRequest().messages());
     assertFalse(r.stream());
@@ -80,7 +82,8 @@ class RequestDecoderTest {
                     + " {'url': 'https://example.com/cat.png', 'detail': 'auto'}}]}]"));
 
     assertEquals(
-        ContentPart.Image.ofUrl("https://example.com/cat.png"), r.messages().get(0).content().get(0));
+        ContentPart.Image.ofUrl("https://example.com/cat.png"),
+        r.messages().get(0).content().get(0));
   }
 
   @ParameterizedTest
@@ -163,7 +166,8 @@ class RequestDecoderTest {
     OpenAiRequestException byId =
         refused(
             messages(
-                "[{'role': 'user', 'content': [{'type': 'file', 'file': {'file_id': 'file-abc'}}]}]"));
+                "[{'role': 'user', 'content': [{'type': 'file', 'file': {'file_id':"
+                    + " 'file-abc'}}]}]"));
 
     assertEquals("messages[0].content[0].file.file_data", zip.param().orElseThrow());
     assertEquals("messages[0].content[0].file.file_id", byId.param().orElseThrow());
@@ -222,7 +226,8 @@ class RequestDecoderTest {
                     + " 'function': {'name': 'f', 'arguments': {'a': [1, 2]}}}]}]"));
 
     assertEquals(
-        "{\"a\":[1,2]}", ((ContentPart.ToolCall) r.messages().get(0).content().get(0)).argumentsJson());
+        "{\"a\":[1,2]}",
+        ((ContentPart.ToolCall) r.messages().get(0).content().get(0)).argumentsJson());
   }
 
   @ParameterizedTest
@@ -248,7 +253,8 @@ class RequestDecoderTest {
                     + "  'reasoning_content': 'Greet back.'}]"));
 
     assertEquals(
-        Message.assistant(new ContentPart.Reasoning("Greet back.", null), ContentPart.text("Hello!")),
+        Message.assistant(
+            new ContentPart.Reasoning("Greet back.", null), ContentPart.text("Hello!")),
         r.messages().get(1));
   }
 
@@ -272,8 +278,8 @@ class RequestDecoderTest {
         "{'role': 'user', 'content': []} | messages[0].content",
         "{'role': 'user', 'content': 7} | messages[0].content",
         "{'role': 'user'} | messages[0].content",
-        "{'role': 'system', 'content': [{'type': 'image_url', 'image_url': {'url': 'https://a.b/c'}}]}"
-            + " | messages[0].content[0].type",
+        "{'role': 'system', 'content': [{'type': 'image_url', 'image_url': {'url':"
+            + " 'https://a.b/c'}}]} | messages[0].content[0].type",
         "{'role': 'assistant', 'tool_calls': [{'id': 'c', 'type': 'custom', 'custom': {}}]}"
             + " | messages[0].tool_calls[0].custom"
       })
@@ -322,13 +328,14 @@ class RequestDecoderTest {
         "[{'type': 'custom', 'custom': {'name': 'x'}}] | tools[0].custom",
         "[{'type': 'web_search'}] | tools[0].type",
         "[{'type': 'function', 'function': {'name': 'bad name'}}] | tools[0].function.name",
-        "[{'type': 'function', 'function': {'name': 'f', 'strict': true}}] | tools[0].function.strict",
+        "[{'type': 'function', 'function': {'name': 'f', 'strict': true}}] |"
+            + " tools[0].function.strict",
         "[{'type': 'function', 'function': {'name': 'f', 'parameters': {'type': 'array'}}}]"
             + " | tools[0].function.parameters.type",
         "[{'type': 'function', 'function': {'name': 'f', 'parameters': 'x'}}]"
             + " | tools[0].function.parameters",
-        "[{'type': 'function', 'function': {'name': 'f'}}, {'type': 'function', 'function': {'name': 'f'}}]"
-            + " | tools[1].function.name"
+        "[{'type': 'function', 'function': {'name': 'f'}}, {'type': 'function', 'function':"
+            + " {'name': 'f'}}] | tools[1].function.name"
       })
   void aToolThatCannotBeHonouredIsRefusedAtItsPath(String tools, String param) {
     OpenAiRequestException e = refused(body("'tools': " + tools));
@@ -424,7 +431,9 @@ class RequestDecoderTest {
   void streamOptionsAskForUsage() {
     OpenAiChatRequest r =
         codec.decodeRequest(
-            body("'stream': true, 'stream_options': {'include_usage': true, 'include_obfuscation': false}"));
+            body(
+                "'stream': true, 'stream_options': {'include_usage': true, 'include_obfuscation':"
+                    + " false}"));
 
     assertTrue(r.stream());
     assertTrue(r.includeUsage());
@@ -442,6 +451,7 @@ class RequestDecoderTest {
         "'response_format': {'type': 'json_object'} | response_format.type",
         "'response_format': {'type': 'json_schema', 'json_schema': {'name': 'x'}}"
             + " | response_format.type",
+        "'response_format': {'type': 'text', 'strict': true} | response_format.strict",
         "'audio': {'voice': 'alloy', 'format': 'wav'} | audio",
         "'modalities': ['text', 'audio'] | modalities",
         "'prediction': {'type': 'content', 'content': 'x'} | prediction",
@@ -491,7 +501,8 @@ class RequestDecoderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{", "{\"model\": \"m\",}", "{} []", "", "{\"model\": \"a\", \"model\": \"b\"}"})
+  @ValueSource(
+      strings = {"{", "{\"model\": \"m\",}", "{} []", "", "{\"model\": \"a\", \"model\": \"b\"}"})
   void malformedJsonIsARequestErrorWithoutParam(String body) {
     OpenAiRequestException e = refused(body);
 
