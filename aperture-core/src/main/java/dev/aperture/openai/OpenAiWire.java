@@ -1,0 +1,156 @@
+package dev.aperture.openai;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.aperture.ApertureException;
+import dev.aperture.chat.StopReason;
+import dev.aperture.chat.Usage;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The OpenAI chat-completions vocabulary shared by the response encoder and the chunk writer:
+ * finish reasons, the usage object, the error envelope and document media types.
+ */
+final class OpenAiWire {
+  /** Document formats of the canonical model by the media type of an OpenAI {@code file} part. */
+  private static final Map<String, String> FORMAT_BY_MEDIA_TYPE =
+      Map.of(
+          "application/pdf", "pdf",
+          "text/csv", "csv",
+          "text/plain", "txt",
+          "text/html", "html",
+          "text/markdown", "md",
+          "application/msword", "doc",
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx",
+          "application/vnd.ms-excel", "xls",
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx");
+
+  private static final Map<String, String> MEDIA_TYPE_BY_FORMAT = invert(FORMAT_BY_MEDIA_TYPE);
+
+  private OpenAiWire() {}
+
+  private static Map<String, String> invert(Map<String, String> map) {
+    java.util.HashMap<String, String> inverse = new java.util.HashMap<>();
+    map.forEach((k, v) -> inverse.put(v, k));
+    return Map.copyOf(inverse);
+  }
+
+  /**
+   * The OpenAI {@code finish_reason} for a canonical stop reason. OpenAI has five values, so
+   * several canonical reasons share one: a normal end, a stop sequence and a paused turn are {@code
+   * stop}; the token limit and a full context window are {@code length}; a tool call is {@code
+   * tool_calls}; guardrails, content filters and refusals are {@code content_filter}; anything else
+   * (malformed output, unknown reasons) is {@code stop}. The exact reason stays on the canonical
+   * response.
+   */
+  static String finishReason(StopReason reason) {
+    switch (reason) {
+      case MAX_TOKENS:
+      case CONTEXT_WINDOW_EXCEEDED:
+        return "length";
+      case TOOL_USE:
+        return "tool_calls";
+      case GUARDRAIL_INTERVENED:
+      case CONTENT_FILTERED:
+      case REFUSAL:
+        return "content_filter";
+      case END_TURN:
+      case STOP_SEQUENCE:
+      case PAUSE_TURN:
+      default:
+        return "stop";
+    }
+  }
+
+  /**
+   * Writes the {@code usage} field. OpenAI's {@code prompt_tokens} counts every input token, so it
+   * is the canonical non-cached input plus cache reads plus cache writes; {@code cached_tokens} is
+   * the cache reads. Cache writes have no field of their own in OpenAI's shape.
+   */
+  static void writeUsageField(JsonGenerator g, Usage usage) throws IOException {
+    g.writeFieldName("usage");
+    g.writeStartObject();
+    g.writeNumberField("prompt_tokens", usage.totalInputTokens());
+    g.writeNumberField("completion_tokens", usage.outputTokens());
+    g.writeNumberField("total_tokens", usage.totalTokens());
+    g.writeFieldName("prompt_tokens_details");
+    g.writeStartObject();
+    g.writeNumberField("cached_tokens", usage.cacheReadTokens());
+    g.writeEndObject();
+    g.writeFieldName("completion_tokens_details");
+    g.writeStartObject();
+    g.writeNumberField("reasoning_tokens", usage.reasoningTokens());
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  /**
+   * The OpenAI error {@code type} for an HTTP status. OpenAI answers an unknown model with 404 and
+   * {@code invalid_request_error}, so every 4xx without a type of its own is one.
+   */
+  static String errorType(int status) {
+    if (status == 401) {
+      return "authentication_error";
+    }
+    if (status == 403) {
+      return "permission_error";
+    }
+    if (status == 429) {
+      return "rate_limit_error";
+    }
+    if (status >= 400 && status < 500) {
+      return "invalid_request_error";
+    }
+    return "api_error";
+  }
+
+  /** Writes {@code {"error": {"message", "type", "param", "code"}}}; absent values are null. */
+  static void writeErrorEnvelope(
+      JsonGenerator g, String message, String type, String param, String code) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName("error");
+    g.writeStartObject();
+    g.writeStringField("message", message == null ? "" : message);
+    g.writeStringField("type", type);
+    writeNullableString(g, "param", param);
+    writeNullableString(g, "code", code);
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  /**
+   * Writes the error envelope for a failure: the type follows its HTTP status; a request error
+   * brings its own code and param; a 429 without one is {@code rate_limit_exceeded}.
+   */
+  static void writeErrorEnvelope(JsonGenerator g, ApertureException error) throws IOException {
+    int status = error.httpStatus();
+    String code = null;
+    String param = null;
+    if (error instanceof OpenAiRequestException r) {
+      code = r.code();
+      param = r.param().orElse(null);
+    } else if (status == 429) {
+      code = "rate_limit_exceeded";
+    }
+    writeErrorEnvelope(g, error.getMessage(), errorType(status), param, code);
+  }
+
+  static void writeNullableString(JsonGenerator g, String name, String value) throws IOException {
+    if (value == null) {
+      g.writeNullField(name);
+    } else {
+      g.writeStringField(name, value);
+    }
+  }
+
+  /** The canonical document format ({@code pdf}, {@code csv}, …) of a media type; null if none. */
+  static String documentFormat(String mediaType) {
+    return FORMAT_BY_MEDIA_TYPE.get(mediaType.toLowerCase(Locale.ROOT));
+  }
+
+  /** The media type of a canonical document format; null if the format has none here. */
+  static String documentMediaType(String format) {
+    return MEDIA_TYPE_BY_FORMAT.get(format.toLowerCase(Locale.ROOT));
+  }
+}
