@@ -1,6 +1,7 @@
 package dev.aperture.route;
 
 import dev.aperture.ApiFormat;
+import dev.aperture.access.Identity;
 import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.ChatResponse;
 import dev.aperture.chat.ChatStream;
@@ -47,10 +48,19 @@ public interface ModelRouter extends AutoCloseable {
   /** Every model of every enabled provider, in configuration order. */
   List<ModelInfo> models();
 
+  /** The models {@code identity} is granted, in configuration order (all when no grants are declared). */
+  List<ModelInfo> models(Identity identity);
+
   /**
    * Translates {@code request} for the provider that serves its model, sends it with the
-   * provider's credential, and returns the answer with usage and cost. Every call, failed or not,
-   * produces one usage record.
+   * provider's credential, and returns the answer with usage and cost. Every dispatched call,
+   * failed or not, produces one usage record.
+   *
+   * <p>Before dispatch the caller ({@link ChatRequest#identity()}) must be granted the model (an
+   * {@link dev.aperture.access.AccessDeniedException} otherwise), every quota bucket its grants
+   * charge must be positive ({@link dev.aperture.access.QuotaExceededException}), and the request
+   * interceptors must allow it; a refused request never reaches the provider. The cost is debited
+   * from the buckets afterwards.
    */
   ChatResponse chat(ChatRequest request);
 

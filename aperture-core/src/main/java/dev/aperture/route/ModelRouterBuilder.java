@@ -1,5 +1,9 @@
 package dev.aperture.route;
 
+import dev.aperture.access.InMemoryQuotaLedger;
+import dev.aperture.access.InterceptorChain;
+import dev.aperture.access.QuotaLedger;
+import dev.aperture.access.RequestInterceptor;
 import dev.aperture.config.ApertureConfig;
 import dev.aperture.cost.CostCalculator;
 import dev.aperture.cost.DefaultCostCalculator;
@@ -30,6 +34,8 @@ public final class ModelRouterBuilder {
   private Duration connectTimeout = Duration.ofSeconds(10);
   private Duration readTimeout = Duration.ofSeconds(300);
   private Duration callTimeout = Duration.ZERO;
+  private QuotaLedger quotaLedger;
+  private final List<RequestInterceptor> interceptors = new ArrayList<>();
 
   ModelRouterBuilder(ApertureConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -59,6 +65,18 @@ public final class ModelRouterBuilder {
    */
   public ModelRouterBuilder httpClient(OkHttpClient client) {
     this.httpClient = Objects.requireNonNull(client, "client");
+    return this;
+  }
+
+  /** Where quota balances live; an in-memory ledger on the builder's clock by default. */
+  public ModelRouterBuilder quotaLedger(QuotaLedger ledger) {
+    this.quotaLedger = Objects.requireNonNull(ledger, "ledger");
+    return this;
+  }
+
+  /** Adds a request interceptor; interceptors run in the order added, before every dispatch. */
+  public ModelRouterBuilder addInterceptor(RequestInterceptor interceptor) {
+    interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
     return this;
   }
 
@@ -117,6 +135,8 @@ public final class ModelRouterBuilder {
         httpClient == null,
         costCalculator != null ? costCalculator : DefaultCostCalculator.create(),
         retryPolicy,
-        clock);
+        clock,
+        quotaLedger != null ? quotaLedger : InMemoryQuotaLedger.create(clock),
+        InterceptorChain.of(interceptors));
   }
 }

@@ -1,6 +1,7 @@
 package dev.aperture.route.internal;
 
 import dev.aperture.ApiFormat;
+import dev.aperture.access.AccessPolicy;
 import dev.aperture.config.ApertureConfig;
 import dev.aperture.config.ConfigException;
 import dev.aperture.config.ConfigIssue;
@@ -32,6 +33,7 @@ final class Snapshot {
           .thenComparing(ProviderConfig::id);
 
   final ApertureConfig config;
+  final AccessPolicy access;
   private final Map<String, Provider> providers;
   private final Map<String, List<ProviderConfig>> byModel;
   private final List<ModelInfo> models;
@@ -39,6 +41,7 @@ final class Snapshot {
 
   Snapshot(ApertureConfig config, List<ProviderFactory> factories, ProviderContext context) {
     this.config = config;
+    this.access = AccessPolicy.from(config);
     Map<String, Provider> made = new HashMap<>();
     Map<String, List<ProviderConfig>> index = new HashMap<>();
     List<ModelInfo> listing = new ArrayList<>();

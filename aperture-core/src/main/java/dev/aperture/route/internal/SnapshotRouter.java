@@ -3,6 +3,12 @@ package dev.aperture.route.internal;
 import dev.aperture.ApertureException;
 import dev.aperture.ApiFormat;
 import dev.aperture.StreamException;
+import dev.aperture.access.AccessDecision;
+import dev.aperture.access.Identity;
+import dev.aperture.access.InterceptContext;
+import dev.aperture.access.InterceptorChain;
+import dev.aperture.access.QuotaLedger;
+import dev.aperture.access.ResolvedBucket;
 import dev.aperture.chat.ChatEvent;
 import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.ChatResponse;
@@ -57,6 +63,8 @@ public final class SnapshotRouter implements ModelRouter {
   private final CostCalculator costCalculator;
   private final ProviderContext context;
   private final Clock clock;
+  private final QuotaLedger ledger;
+  private final InterceptorChain interceptors;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
 
   public SnapshotRouter(
@@ -67,15 +75,20 @@ public final class SnapshotRouter implements ModelRouter {
       boolean ownsClient,
       CostCalculator costCalculator,
       RetryPolicy retryPolicy,
-      Clock clock) {
+      Clock clock,
+      QuotaLedger ledger,
+      InterceptorChain interceptors) {
     this.factories = factories;
     this.listeners = listeners;
     this.client = client;
     this.ownsClient = ownsClient;
     this.costCalculator = costCalculator;
     this.clock = clock;
+    this.ledger = ledger;
+    this.interceptors = interceptors;
     this.context = new ProviderContext(client, retryPolicy, clock);
     current.set(new Snapshot(config, factories, context));
+    ledger.applyConfig(config.quotas());
   }
 
   @Override
@@ -94,6 +107,14 @@ public final class SnapshotRouter implements ModelRouter {
   }
 
   @Override
+  public List<ModelInfo> models(Identity identity) {
+    Snapshot s = current.get();
+    return s.models().stream()
+        .filter(m -> s.access.canUse(identity, m.providerId(), m.model()))
+        .toList();
+  }
+
+  @Override
   public ApertureConfig config() {
     return current.get().config;
   }
@@ -103,15 +124,18 @@ public final class SnapshotRouter implements ModelRouter {
     // Build fully before publishing: a failure leaves the old snapshot in force.
     Snapshot next = new Snapshot(config, factories, context);
     current.set(next);
+    ledger.applyConfig(config.quotas());
     log.info("configuration reloaded: {} providers, {} models", config.providers().size(), next.models().size());
   }
 
   @Override
-  public ChatResponse chat(ChatRequest request) {
+  public ChatResponse chat(ChatRequest original) {
     Snapshot s = current.get();
-    Route route = s.route(request.model());
+    Admission a = admit(s, original);
+    ChatRequest request = a.request;
+    Route route = a.route;
     Provider provider = s.provider(route.providerId());
-    Call call = new Call(s, route, request, false);
+    Call call = new Call(s, route, request, false, a.buckets);
     ChatResponse response;
     try {
       response = provider.chat(route, upstreamRequest(request, route));
@@ -135,11 +159,13 @@ public final class SnapshotRouter implements ModelRouter {
   }
 
   @Override
-  public ChatStream stream(ChatRequest request) {
+  public ChatStream stream(ChatRequest original) {
     Snapshot s = current.get();
-    Route route = s.route(request.model());
+    Admission a = admit(s, original);
+    ChatRequest request = a.request;
+    Route route = a.route;
     Provider provider = s.provider(route.providerId());
-    Call call = new Call(s, route, request, true);
+    Call call = new Call(s, route, request, true, a.buckets);
     EventSource source;
     try {
       source = provider.stream(route, upstreamRequest(request, route));
@@ -150,11 +176,49 @@ public final class SnapshotRouter implements ModelRouter {
     return ChatStream.of(new MeteredSource(source, call));
   }
 
+  /** A request admitted for dispatch: routed, granted, within quota, past the interceptors. */
+  private record Admission(Route route, ChatRequest request, List<ResolvedBucket> buckets) {}
+
+  private Admission admit(Snapshot s, ChatRequest request) {
+    Route route = s.route(request.model());
+    List<ResolvedBucket> buckets = authorize(s, request.identity(), route);
+    if (interceptors.interceptors().isEmpty()) {
+      return new Admission(route, request, buckets);
+    }
+    ChatRequest after =
+        interceptors.before(
+            new InterceptContext(
+                request.identity(),
+                route.providerId(),
+                request.model(),
+                route.upstreamApi().configKey(),
+                SessionFingerprint.sessionId(request)),
+            request);
+    if (after.model().equals(request.model())) {
+      return new Admission(route, after, buckets);
+    }
+    // An interceptor chose another model: it must be routable and granted in its own right.
+    Route rerouted = s.route(after.model());
+    return new Admission(rerouted, after, authorize(s, after.identity(), rerouted));
+  }
+
+  /** Checks grants and quotas; returns the quota buckets to debit afterwards. */
+  private List<ResolvedBucket> authorize(Snapshot s, Identity identity, Route route) {
+    AccessDecision decision =
+        s.access.check(identity, route.providerId(), route.upstreamModel()).orThrow();
+    List<ResolvedBucket> buckets = decision.quotaBuckets();
+    if (!buckets.isEmpty()) {
+      ledger.precheck(buckets);
+    }
+    return buckets;
+  }
+
   @Override
   public ForwardResponse forward(ForwardRequest request) {
     Snapshot s = current.get();
     String model = request.model().orElseGet(() -> ForwardBodies.model(request));
     Route route = s.routeForward(model, request.format());
+    List<ResolvedBucket> buckets = authorize(s, request.identity(), route);
     Provider provider = s.provider(route.providerId());
     Call call =
         new Call(
@@ -164,7 +228,8 @@ public final class SnapshotRouter implements ModelRouter {
             model,
             request.format(),
             request.streaming(),
-            ForwardBodies.sessionId(request));
+            ForwardBodies.sessionId(request),
+            buckets);
     UsageSink sink =
         (status, usage, toolCalls, error) -> {
           if (error == null && status < 400) {
@@ -228,6 +293,7 @@ public final class SnapshotRouter implements ModelRouter {
         log.warn("usage listener {} failed on record {}", l.getClass().getName(), record.id(), e);
       }
     }
+    interceptors.after(record);
   }
 
   /** One dispatched call being metered; records exactly once. */
@@ -239,12 +305,18 @@ public final class SnapshotRouter implements ModelRouter {
     final ApiFormat apiIn;
     final boolean streamed;
     final String sessionId;
+    final List<ResolvedBucket> buckets;
     final Instant started;
     final long startNanos;
     private final java.util.concurrent.atomic.AtomicBoolean recorded =
         new java.util.concurrent.atomic.AtomicBoolean();
 
-    Call(Snapshot snapshot, Route route, ChatRequest request, boolean streamed) {
+    Call(
+        Snapshot snapshot,
+        Route route,
+        ChatRequest request,
+        boolean streamed,
+        List<ResolvedBucket> buckets) {
       this(
           snapshot,
           route,
@@ -252,7 +324,8 @@ public final class SnapshotRouter implements ModelRouter {
           request.model(),
           null,
           streamed,
-          SessionFingerprint.sessionId(request));
+          SessionFingerprint.sessionId(request),
+          buckets);
     }
 
     Call(
@@ -262,8 +335,10 @@ public final class SnapshotRouter implements ModelRouter {
         String model,
         ApiFormat apiIn,
         boolean streamed,
-        String sessionId) {
+        String sessionId,
+        List<ResolvedBucket> buckets) {
       this.snapshot = snapshot;
+      this.buckets = buckets;
       this.route = route;
       this.identity = identity;
       this.model = model;
@@ -298,6 +373,9 @@ public final class SnapshotRouter implements ModelRouter {
           record(200).usage(usage).cost(cost.cost()).toolCalls(toolCalls);
       if (cost instanceof CostResult.Unpriced u) {
         b.costUnavailableReason(u.reason());
+      }
+      if (!buckets.isEmpty() && cost.cost().isPresent()) {
+        ledger.debit(buckets, cost.cost().get().nanos());
       }
       publish(b.build());
     }
