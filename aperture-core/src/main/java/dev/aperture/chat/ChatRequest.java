@@ -1,5 +1,6 @@
 package dev.aperture.chat;
 
+import dev.aperture.ApiFormat;
 import dev.aperture.access.Identity;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,12 @@ public abstract class ChatRequest {
   public Identity identity() {
     return Identity.ANONYMOUS;
   }
+
+  /**
+   * The wire format the request arrived in, when it was decoded from one (e.g. {@code
+   * openai_chat}); recorded as the usage record's {@code api_in}. Empty for requests built in code.
+   */
+  public abstract Optional<ApiFormat> inboundFormat();
 
   /** The conversation's session id when the client sent one. */
   public abstract Optional<String> sessionId();

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aperture.ApiFormat;
 import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.ContentPart;
 import dev.aperture.chat.ImmutableChatRequest;
@@ -150,7 +151,7 @@ final class RequestDecoder {
     rejectUnknownFields(body, "", TOP_LEVEL_FIELDS, "parameter");
     rejectOptionsThatCannotBeHonoured(body);
 
-    ImmutableChatRequest.Builder r = ChatRequest.builder();
+    ImmutableChatRequest.Builder r = ChatRequest.builder().inboundFormat(ApiFormat.OPENAI_CHAT);
     String model = requiredString(body, "model", "");
     if (model.isBlank()) {
       throw new OpenAiRequestException("model", INVALID_VALUE, "must not be empty");

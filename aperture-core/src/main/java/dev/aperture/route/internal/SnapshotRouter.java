@@ -322,7 +322,7 @@ public final class SnapshotRouter implements ModelRouter {
           route,
           request.identity().principal(),
           request.model(),
-          null,
+          request.inboundFormat().orElse(null),
           streamed,
           SessionFingerprint.sessionId(request),
           buckets);
