@@ -447,33 +447,22 @@ public final class BedrockEmulator
    * @throws IllegalStateException if the emulator is not running
    */
   public ProviderConfig providerConfig(String providerId, String... models) {
-    Object builder = CoreConfigs.providerBuilder();
-    CoreConfigs.set(builder, "id", String.class, providerId);
-    CoreConfigs.set(builder, "baseUrl", String.class, baseUrl());
-    CoreConfigs.set(builder, "apiKey", String.class, DEFAULT_API_KEY);
-    CoreConfigs.set(
-        builder, "authorization", AuthorizationScheme.class, AuthorizationScheme.BEARER);
-    CoreConfigs.set(builder, "addAllModels", Iterable.class, List.of(models));
-    CoreConfigs.set(
-        builder,
-        "addAllCompatibility",
-        Iterable.class,
-        EnumSet.of(ApiFormat.BEDROCK_MODEL_INVOKE, ApiFormat.BEDROCK_CONVERSE));
-    CoreConfigs.set(builder, "costBasis", String.class, COST_BASIS);
-    return CoreConfigs.build(builder, ProviderConfig.class);
+    return ProviderConfig.builder()
+        .id(providerId)
+        .baseUrl(baseUrl())
+        .apiKey(DEFAULT_API_KEY)
+        .authorization(AuthorizationScheme.BEARER)
+        .addModels(models)
+        .compatibility(EnumSet.of(ApiFormat.BEDROCK_MODEL_INVOKE, ApiFormat.BEDROCK_CONVERSE))
+        .costBasis(COST_BASIS)
+        .build();
   }
 
   /** A configuration whose only provider is {@link #providerConfig(String, String...)}. */
   public ApertureConfig config(String providerId, String... models) {
-    Object builder = CoreConfigs.configBuilder();
-    CoreConfigs.set(
-        builder,
-        "putProvider",
-        String.class,
-        providerId,
-        ProviderConfig.class,
-        providerConfig(providerId, models));
-    return CoreConfigs.build(builder, ApertureConfig.class);
+    return ApertureConfig.builder()
+        .putProvider(providerId, providerConfig(providerId, models))
+        .build();
   }
 
   @Override
