@@ -54,7 +54,9 @@ public final class BedrockProviderFactory implements ProviderFactory {
     }
     return new BedrockProvider(
         config,
-        context.httpClient(),
+        // Retries are ours alone (RetryPolicy): OkHttp's own would silently resend a 408
+        // ModelTimeoutException, paying for the model twice, and resend after stale connections.
+        context.httpClient().newBuilder().retryOnConnectionFailure(false).build(),
         context.retryPolicy(),
         strategy,
         new ConverseCodec(),
