@@ -46,7 +46,10 @@ public class StreamException extends ApertureException {
     return kind;
   }
 
-  /** For {@link Kind#UPSTREAM_ERROR}: the provider's exception type, e.g. {@code throttlingException}. */
+  /**
+   * For {@link Kind#UPSTREAM_ERROR}: the provider's exception type, e.g. {@code
+   * throttlingException}.
+   */
   public java.util.Optional<String> errorType() {
     return java.util.Optional.ofNullable(errorType);
   }

@@ -6,9 +6,9 @@ import dev.aperture.route.RoutingException;
 
 /**
  * Picks the Bedrock API for a unified {@code chat()} call. The default: Anthropic models use
- * InvokeModel when {@code bedrock_model_invoke} is enabled (fullest Claude fidelity: cache
- * control, thinking, betas), otherwise Converse; other models use Converse. A model the enabled
- * APIs cannot serve is a {@link RoutingException}. Replace it on {@link BedrockProviderFactory}.
+ * InvokeModel when {@code bedrock_model_invoke} is enabled (fullest Claude fidelity: cache control,
+ * thinking, betas), otherwise Converse; other models use Converse. A model the enabled APIs cannot
+ * serve is a {@link RoutingException}. Replace it on {@link BedrockProviderFactory}.
  */
 @FunctionalInterface
 public interface BedrockApiStrategy {

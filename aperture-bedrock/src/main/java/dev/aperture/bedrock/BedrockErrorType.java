@@ -47,7 +47,8 @@ public enum BedrockErrorType {
 
   /**
    * The type named by an {@code x-amzn-ErrorType} header value ({@code Name:http://…}: the part
-   * before {@code :}) or by a stream exception type ({@code throttlingException}), case-insensitive.
+   * before {@code :}) or by a stream exception type ({@code throttlingException}),
+   * case-insensitive.
    */
   public static BedrockErrorType fromWire(String value) {
     if (value == null || value.isEmpty()) {

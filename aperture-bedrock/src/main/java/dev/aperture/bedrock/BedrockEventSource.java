@@ -14,9 +14,9 @@ import okhttp3.Response;
 
 /**
  * Canonical events read from a Bedrock event-stream response, decoded frame by frame in the
- * caller's thread as {@link #next()} is called: nothing is buffered beyond the frame being read.
- * A stream that ends before its stop reason and usage arrived is a {@link StreamException}
- * ({@code TRUNCATED}), never a normal end.
+ * caller's thread as {@link #next()} is called: nothing is buffered beyond the frame being read. A
+ * stream that ends before its stop reason and usage arrived is a {@link StreamException} ({@code
+ * TRUNCATED}), never a normal end.
  */
 final class BedrockEventSource implements EventSource {
   private final Call call;

@@ -240,7 +240,11 @@ public final class BedrockProvider implements Provider {
     boolean retryable =
         type.retryable()
             || (type == BedrockErrorType.UNKNOWN
-                && (status == 429 || status == 500 || status == 502 || status == 503 || status == 504));
+                && (status == 429
+                    || status == 500
+                    || status == 502
+                    || status == 503
+                    || status == 504));
     return new BedrockException(
         config.id(), status, type, shortType, redact(message), requestId, retryable, null);
   }

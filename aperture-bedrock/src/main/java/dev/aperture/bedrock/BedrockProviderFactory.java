@@ -31,7 +31,9 @@ public final class BedrockProviderFactory implements ProviderFactory {
     this.defaultMaxTokens = defaultMaxTokens;
   }
 
-  /** The default factory: {@link BedrockApiStrategy#DEFAULT}, 4096 max tokens for Claude when unset. */
+  /**
+   * The default factory: {@link BedrockApiStrategy#DEFAULT}, 4096 max tokens for Claude when unset.
+   */
   public static BedrockProviderFactory create() {
     return new BedrockProviderFactory();
   }

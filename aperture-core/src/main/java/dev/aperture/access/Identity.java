@@ -24,7 +24,9 @@ public record Identity(String login, Set<String> groups, Set<String> tags) {
     return new Identity(login, Set.of(), Set.of());
   }
 
-  /** A tagged machine, e.g. {@code tag:ci}; tags are given with or without the {@code tag:} prefix. */
+  /**
+   * A tagged machine, e.g. {@code tag:ci}; tags are given with or without the {@code tag:} prefix.
+   */
   public static Identity tagged(String... tags) {
     TreeSet<String> t = new TreeSet<>();
     for (String tag : tags) {

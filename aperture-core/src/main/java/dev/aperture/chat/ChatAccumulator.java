@@ -72,7 +72,8 @@ public final class ChatAccumulator {
   public ChatResponse response() {
     if (finish == null) {
       throw new StreamException(
-          StreamException.Kind.TRUNCATED, "the stream ended before its stop reason and usage arrived");
+          StreamException.Kind.TRUNCATED,
+          "the stream ended before its stop reason and usage arrived");
     }
     List<ContentPart> parts = new ArrayList<>(blocks.size());
     for (Block b : blocks.values()) {
@@ -124,10 +125,11 @@ public final class ChatAccumulator {
     ContentPart toPart() {
       return switch (kind) {
         case TEXT -> new ContentPart.Text(text.toString());
-        case TOOL_CALL -> new ContentPart.ToolCall(
-            toolId == null ? "" : toolId,
-            toolName == null ? "" : toolName,
-            finalArguments != null ? finalArguments : text.toString());
+        case TOOL_CALL ->
+            new ContentPart.ToolCall(
+                toolId == null ? "" : toolId,
+                toolName == null ? "" : toolName,
+                finalArguments != null ? finalArguments : text.toString());
         case REASONING -> new ContentPart.Reasoning(text.toString(), signature);
         case REDACTED -> new ContentPart.RedactedReasoning(text.toString());
       };

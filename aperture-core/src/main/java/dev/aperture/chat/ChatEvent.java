@@ -5,12 +5,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One event of a streamed answer. {@code index} is the content block index within the answer
- * (not an OpenAI choice index, not a tool-call counter). Text and reasoning blocks start with
- * their first delta; tool calls start with {@link ToolCallStart}.
+ * One event of a streamed answer. {@code index} is the content block index within the answer (not
+ * an OpenAI choice index, not a tool-call counter). Text and reasoning blocks start with their
+ * first delta; tool calls start with {@link ToolCallStart}.
  *
- * <p>A well-formed stream is: {@link Start}, then deltas, then {@link Finish} as the last event.
- * A stream that cannot finish throws {@link dev.aperture.StreamException} from its iterator.
+ * <p>A well-formed stream is: {@link Start}, then deltas, then {@link Finish} as the last event. A
+ * stream that cannot finish throws {@link dev.aperture.StreamException} from its iterator.
  */
 public sealed interface ChatEvent
     permits ChatEvent.Start,
@@ -48,8 +48,8 @@ public sealed interface ChatEvent
   record BlockStop(int index) implements ChatEvent {}
 
   /**
-   * The answer is complete: both the stop reason and the usage arrived. Always the last event.
-   * Cost is filled in by the router.
+   * The answer is complete: both the stop reason and the usage arrived. Always the last event. Cost
+   * is filled in by the router.
    */
   record Finish(
       StopReason stopReason,

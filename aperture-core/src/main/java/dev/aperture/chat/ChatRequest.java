@@ -42,7 +42,9 @@ public abstract class ChatRequest {
   /** Extended-thinking token budget (Anthropic {@code thinking.budget_tokens}). */
   public abstract OptionalInt reasoningBudgetTokens();
 
-  /** OpenAI-style reasoning effort: {@code minimal}, {@code low}, {@code medium} or {@code high}. */
+  /**
+   * OpenAI-style reasoning effort: {@code minimal}, {@code low}, {@code medium} or {@code high}.
+   */
   public abstract Optional<String> reasoningEffort();
 
   /** Who is calling; anonymous unless the host says otherwise. */
@@ -65,8 +67,8 @@ public abstract class ChatRequest {
 
   /**
    * Provider-specific top-level fields as JSON text by name, passed to the provider as they are
-   * (Bedrock Converse: merged into {@code additionalModelRequestFields}; Anthropic InvokeModel: body
-   * fields such as {@code anthropic_beta}).
+   * (Bedrock Converse: merged into {@code additionalModelRequestFields}; Anthropic InvokeModel:
+   * body fields such as {@code anthropic_beta}).
    */
   public abstract Map<String, String> extraFields();
 

@@ -42,7 +42,10 @@ public abstract class ChatResponse {
   /** Provider latency in milliseconds, when reported. */
   public abstract Optional<Long> latencyMillis();
 
-  /** Provider-specific response fields as JSON text by name (e.g. Converse additionalModelResponseFields). */
+  /**
+   * Provider-specific response fields as JSON text by name (e.g. Converse
+   * additionalModelResponseFields).
+   */
   public abstract java.util.Map<String, String> extraFields();
 
   /** The text parts joined. */

@@ -11,12 +11,12 @@ import java.util.stream.StreamSupport;
 
 /**
  * A streamed answer: iterate its events as they arrive, then close it. Events are decoded in the
- * calling thread, straight from the response (no helper thread, no buffering); each delta is
- * handed over as soon as its frame is read.
+ * calling thread, straight from the response (no helper thread, no buffering); each delta is handed
+ * over as soon as its frame is read.
  *
- * <p>Single use and not thread-safe. Closing before the end cancels the upstream call and frees
- * the connection; closing twice is harmless. Iteration throws {@link StreamException} when the
- * stream breaks; it never ends normally without a {@link ChatEvent.Finish}.
+ * <p>Single use and not thread-safe. Closing before the end cancels the upstream call and frees the
+ * connection; closing twice is harmless. Iteration throws {@link StreamException} when the stream
+ * breaks; it never ends normally without a {@link ChatEvent.Finish}.
  */
 public final class ChatStream implements Iterable<ChatEvent>, AutoCloseable {
   private final EventSource source;
@@ -83,7 +83,8 @@ public final class ChatStream implements Iterable<ChatEvent>, AutoCloseable {
   /** The events as a sequential {@link Stream}; closing the returned stream closes this one. */
   public Stream<ChatEvent> stream() {
     return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+            Spliterators.spliteratorUnknownSize(
+                iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
             false)
         .onClose(this::close);
   }

@@ -95,7 +95,9 @@ public sealed interface ContentPart
     }
   }
 
-  /** The caller's answer to a tool call: content parts (text, images, documents) and an error flag. */
+  /**
+   * The caller's answer to a tool call: content parts (text, images, documents) and an error flag.
+   */
   record ToolResult(String toolCallId, List<ContentPart> content, boolean isError)
       implements ContentPart {
     public ToolResult {

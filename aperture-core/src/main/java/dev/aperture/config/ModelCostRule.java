@@ -22,7 +22,8 @@ public abstract class ModelCostRule {
   @Value.Check
   protected void check() {
     if (!(adjustment() >= 0) || Double.isInfinite(adjustment())) {
-      throw new IllegalStateException("adjustment must be a finite number >= 0, not " + adjustment());
+      throw new IllegalStateException(
+          "adjustment must be a finite number >= 0, not " + adjustment());
     }
   }
 

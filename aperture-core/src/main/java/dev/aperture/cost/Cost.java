@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * The estimated cost of one call in integer nanodollars (USD × 10⁹), never negative, with the
- * price basis used (e.g. {@code bedrock-us/claude-haiku-4-5}).
+ * The estimated cost of one call in integer nanodollars (USD × 10⁹), never negative, with the price
+ * basis used (e.g. {@code bedrock-us/claude-haiku-4-5}).
  */
 public record Cost(long nanos, String basis) {
   private static final BigDecimal NANOS_PER_USD = BigDecimal.valueOf(1_000_000_000L);

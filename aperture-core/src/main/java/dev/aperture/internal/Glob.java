@@ -42,7 +42,9 @@ public final class Glob {
         }
         if (c == '?') {
           re.append("[^/]");
-        } else if (doubleStarCrossesSegments && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+        } else if (doubleStarCrossesSegments
+            && i + 1 < glob.length()
+            && glob.charAt(i + 1) == '*') {
           re.append(".*");
           i++;
         } else {

@@ -7,9 +7,9 @@ import java.lang.annotation.Target;
 import org.immutables.value.Value;
 
 /**
- * The project's Immutables style, applied per package in {@code package-info.java}: JDK
- * collections only, public generated {@code Immutable*} types with builders, plural attributes get
- * singular {@code add*} builder methods.
+ * The project's Immutables style, applied per package in {@code package-info.java}: JDK collections
+ * only, public generated {@code Immutable*} types with builders, plural attributes get singular
+ * {@code add*} builder methods.
  */
 @Target({ElementType.PACKAGE, ElementType.TYPE})
 @Retention(RetentionPolicy.CLASS)

@@ -9,9 +9,9 @@ import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * A native request to forward byte for byte (native passthrough): the API format it arrived in,
- * the operation ({@code converse-stream}, {@code invoke}, {@code messages}, …), the model when the
- * URL names it, the caller's headers and body.
+ * A native request to forward byte for byte (native passthrough): the API format it arrived in, the
+ * operation ({@code converse-stream}, {@code invoke}, {@code messages}, …), the model when the URL
+ * names it, the caller's headers and body.
  *
  * <p>The body is held in memory so that a failed attempt can be retried; responses are streamed.
  * Header names are matched case-insensitively.

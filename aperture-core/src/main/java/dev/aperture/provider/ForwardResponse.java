@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A native answer being forwarded: status, headers and the body as the provider sends it,
- * streamed. Usage is read on the side while the caller reads the body; the usage record is made
- * when the body is read to its end or the response is closed. The caller must close it.
+ * A native answer being forwarded: status, headers and the body as the provider sends it, streamed.
+ * Usage is read on the side while the caller reads the body; the usage record is made when the body
+ * is read to its end or the response is closed. The caller must close it.
  */
 public interface ForwardResponse extends AutoCloseable {
   int status();

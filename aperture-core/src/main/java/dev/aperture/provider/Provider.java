@@ -33,10 +33,9 @@ public interface Provider {
    */
   EventSource stream(Route route, ChatRequest request);
 
-
   /**
-   * The upstream API this provider would use for a native request arriving in {@code inbound}
-   * when it does not enable {@code inbound} itself, i.e. one it can translate (Bedrock: Anthropic
+   * The upstream API this provider would use for a native request arriving in {@code inbound} when
+   * it does not enable {@code inbound} itself, i.e. one it can translate (Bedrock: Anthropic
    * Messages to InvokeModel for Claude); null when it cannot.
    */
   default ApiFormat translatedApi(ApiFormat inbound, String upstreamModel) {
@@ -46,8 +45,8 @@ public interface Provider {
   /**
    * Forwards a native request: the caller's credentials are removed and the provider's injected,
    * the body passed on (rewritten only when {@code route.upstreamApi()} differs from the request's
-   * format), and the answer streamed back unchanged while usage is read on the side and reported
-   * to {@code sink} exactly once.
+   * format), and the answer streamed back unchanged while usage is read on the side and reported to
+   * {@code sink} exactly once.
    */
   default ForwardResponse forward(Route route, ForwardRequest request, UsageSink sink) {
     throw new UnsupportedOperationException(

@@ -49,8 +49,8 @@ public abstract class RetryPolicy {
   }
 
   /**
-   * The wait before retry number {@code retry} (1 for the first retry), in milliseconds:
-   * initial × 2^(retry−1), capped, then jittered.
+   * The wait before retry number {@code retry} (1 for the first retry), in milliseconds: initial ×
+   * 2^(retry−1), capped, then jittered.
    */
   public long backoffMillis(int retry) {
     long base = initialBackoff().toMillis();

@@ -4,7 +4,8 @@ import dev.aperture.ApiFormat;
 import java.util.Set;
 
 /** A model available through the router, with the provider that serves it. */
-public record ModelInfo(String model, String providerId, String providerName, Set<ApiFormat> formats) {
+public record ModelInfo(
+    String model, String providerId, String providerName, Set<ApiFormat> formats) {
   public ModelInfo {
     formats = Set.copyOf(formats);
   }

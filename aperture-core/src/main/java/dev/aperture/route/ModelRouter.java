@@ -17,8 +17,8 @@ import java.util.List;
  *
  * <p>Thread-safe. The router holds an immutable snapshot of its configuration; lookups read it
  * without locking, and {@link #reload(ApertureConfig)} swaps in a new one atomically: calls in
- * flight finish on the old snapshot, new calls see the new one (this is how credentials rotate
- * with no failed request).
+ * flight finish on the old snapshot, new calls see the new one (this is how credentials rotate with
+ * no failed request).
  */
 public interface ModelRouter extends AutoCloseable {
 
@@ -48,13 +48,16 @@ public interface ModelRouter extends AutoCloseable {
   /** Every model of every enabled provider, in configuration order. */
   List<ModelInfo> models();
 
-  /** The models {@code identity} is granted, in configuration order (all when no grants are declared). */
+  /**
+   * The models {@code identity} is granted, in configuration order (all when no grants are
+   * declared).
+   */
   List<ModelInfo> models(Identity identity);
 
   /**
-   * Translates {@code request} for the provider that serves its model, sends it with the
-   * provider's credential, and returns the answer with usage and cost. Every dispatched call,
-   * failed or not, produces one usage record.
+   * Translates {@code request} for the provider that serves its model, sends it with the provider's
+   * credential, and returns the answer with usage and cost. Every dispatched call, failed or not,
+   * produces one usage record.
    *
    * <p>Before dispatch the caller ({@link ChatRequest#identity()}) must be granted the model (an
    * {@link dev.aperture.access.AccessDeniedException} otherwise), every quota bucket its grants
@@ -75,8 +78,8 @@ public interface ModelRouter extends AutoCloseable {
    * Forwards a native request (passthrough) to the provider that serves its model: the caller's
    * credentials are replaced by the provider's, the body is passed on byte for byte (or rewritten
    * when the provider speaks the format only through translation, e.g. Anthropic Messages to
-   * Bedrock InvokeModel), and the answer is streamed back unchanged while its usage is read on
-   * the side into a usage record. The caller must close the response.
+   * Bedrock InvokeModel), and the answer is streamed back unchanged while its usage is read on the
+   * side into a usage record. The caller must close the response.
    *
    * @throws RoutingException if the model is unknown or no provider serving it can take the format
    */

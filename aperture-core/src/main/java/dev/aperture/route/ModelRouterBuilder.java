@@ -60,8 +60,8 @@ public final class ModelRouterBuilder {
   }
 
   /**
-   * The HTTP client to share (its connection pool and dispatcher). Timeouts set on this builder
-   * are applied to a derived client; the one handed in is not closed by the router.
+   * The HTTP client to share (its connection pool and dispatcher). Timeouts set on this builder are
+   * applied to a derived client; the one handed in is not closed by the router.
    */
   public ModelRouterBuilder httpClient(OkHttpClient client) {
     this.httpClient = Objects.requireNonNull(client, "client");

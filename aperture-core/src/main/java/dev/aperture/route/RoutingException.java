@@ -3,8 +3,8 @@ package dev.aperture.route;
 import dev.aperture.ApertureException;
 
 /**
- * A request could not be routed to a provider: unknown model, format not enabled, provider
- * disabled or without an implementation. Never names a configured secret.
+ * A request could not be routed to a provider: unknown model, format not enabled, provider disabled
+ * or without an implementation. Never names a configured secret.
  */
 public class RoutingException extends ApertureException {
   private static final long serialVersionUID = 1L;

@@ -10,9 +10,9 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /**
- * Session ids for usage records: the client's own when it sent one, otherwise a fingerprint of
- * the conversation's start (system prompt + first user message), so every turn of one
- * conversation gets the same id; otherwise random.
+ * Session ids for usage records: the client's own when it sent one, otherwise a fingerprint of the
+ * conversation's start (system prompt + first user message), so every turn of one conversation gets
+ * the same id; otherwise random.
  */
 public final class SessionFingerprint {
   private SessionFingerprint() {}

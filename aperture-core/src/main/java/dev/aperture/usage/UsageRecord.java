@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * What one call used and cost: the gateway's "session" entry. Made by the router after every
- * call, successful or not, and handed to each {@link UsageListener}.
+ * What one call used and cost: the gateway's "session" entry. Made by the router after every call,
+ * successful or not, and handed to each {@link UsageListener}.
  */
 @Value.Immutable
 public abstract class UsageRecord {
@@ -52,7 +52,10 @@ public abstract class UsageRecord {
 
   public abstract long durationMillis();
 
-  /** HTTP status of the call as the caller saw it: 200, an upstream error status, or 499 when the caller closed a stream early. */
+  /**
+   * HTTP status of the call as the caller saw it: 200, an upstream error status, or 499 when the
+   * caller closed a stream early.
+   */
   public abstract int status();
 
   /** The error's message for failed calls (free of secrets). */

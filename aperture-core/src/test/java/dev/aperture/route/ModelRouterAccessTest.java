@@ -69,7 +69,12 @@ class ModelRouterAccessTest {
   void grantedUserPassesAndOthersAreRefusedWithoutAnUpstreamCall() {
     ApertureConfig config =
         base()
-            .addGrant(Grant.builder().addSrc("alice@example.com").role("user").addModels("bedrock-us/**").build())
+            .addGrant(
+                Grant.builder()
+                    .addSrc("alice@example.com")
+                    .role("user")
+                    .addModels("bedrock-us/**")
+                    .build())
             .build();
     ModelRouter r = router(config).build();
     assertEquals("bedrock-us:sonnet", r.chat(ask(ALICE, "sonnet")).text());
@@ -98,7 +103,12 @@ class ModelRouterAccessTest {
   void modelListingShowsOnlyGrantedModels() {
     ApertureConfig config =
         base()
-            .addGrant(Grant.builder().addSrc("alice@example.com").role("user").addModels("*/sonnet").build())
+            .addGrant(
+                Grant.builder()
+                    .addSrc("alice@example.com")
+                    .role("user")
+                    .addModels("*/sonnet")
+                    .build())
             .build();
     ModelRouter r = router(config).build();
     assertEquals(

@@ -82,13 +82,15 @@ class ModelRouterTest {
   @Test
   void tiesGoToTheProviderIdThatSortsFirst() {
     ModelRouter r =
-        router(config(provider("zeta", 0, "m"), provider("alpha", 0, "m")), UsageLog.withCapacity(10));
+        router(
+            config(provider("zeta", 0, "m"), provider("alpha", 0, "m")), UsageLog.withCapacity(10));
     assertEquals("alpha", r.route("m").providerId());
   }
 
   @Test
   void disabledProvidersAreSkippedAndNotListed() {
-    ProviderConfig off = ProviderConfig.builder().from(provider("a", 9, "m", "only-a")).disabled(true).build();
+    ProviderConfig off =
+        ProviderConfig.builder().from(provider("a", 9, "m", "only-a")).disabled(true).build();
     ModelRouter r = router(config(off, provider("b", 0, "m")), UsageLog.withCapacity(10));
     assertEquals("b", r.route("m").providerId());
     RoutingException e = assertThrows(RoutingException.class, () -> r.route("only-a"));
@@ -187,7 +189,11 @@ class ModelRouterTest {
     UsageLog log = UsageLog.withCapacity(10);
     ModelRouter r = router(config(provider("a", 0, "m")), log);
     r.chat(ask("m"));
-    r.chat(ChatRequest.builder().from(ask("m")).addMessages(Message.assistant("x"), Message.user("more")).build());
+    r.chat(
+        ChatRequest.builder()
+            .from(ask("m"))
+            .addMessages(Message.assistant("x"), Message.user("more"))
+            .build());
     r.chat(ChatRequest.builder().from(ask("m")).sessionId("client-session").build());
     List<UsageRecord> recs = log.records();
     assertEquals(recs.get(0).sessionId(), recs.get(1).sessionId());
@@ -199,7 +205,8 @@ class ModelRouterTest {
     ProviderConfig p =
         ProviderConfig.builder()
             .from(provider("a", 0, "custom-1"))
-            .addModelCostMap(ModelCostRule.builder().match("custom-*").as("base").adjustment(1.5).build())
+            .addModelCostMap(
+                ModelCostRule.builder().match("custom-*").as("base").adjustment(1.5).build())
             .build();
     ModelRouter r = router(config(p), UsageLog.withCapacity(10));
     Cost c = r.chat(ask("custom-1")).cost().orElseThrow();
@@ -210,7 +217,10 @@ class ModelRouterTest {
   @Test
   void providerWithoutCostBasisGetsNoCostAndAReason() {
     ProviderConfig p =
-        ProviderConfig.builder().from(provider("a", 0, "m")).costBasis(java.util.Optional.empty()).build();
+        ProviderConfig.builder()
+            .from(provider("a", 0, "m"))
+            .costBasis(java.util.Optional.empty())
+            .build();
     ModelRouter r = router(config(p), UsageLog.withCapacity(10));
     ChatResponse resp = r.chat(ask("m"));
     assertTrue(resp.cost().isEmpty());

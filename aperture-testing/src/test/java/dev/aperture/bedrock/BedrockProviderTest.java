@@ -41,7 +41,10 @@ class BedrockProviderTest {
   static final String OPUS_46 = "us.anthropic.claude-opus-4-6-v1";
   static final String NOVA = "amazon.nova-pro-v1:0";
   static final RetryPolicy FAST_RETRIES =
-      RetryPolicy.builder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build();
+      RetryPolicy.builder()
+          .initialBackoff(Duration.ofMillis(1))
+          .maxBackoff(Duration.ofMillis(5))
+          .build();
 
   @RegisterExtension final BedrockEmulator bedrock = BedrockEmulator.create();
 
@@ -132,9 +135,11 @@ class BedrockProviderTest {
     assertEquals("/model/amazon.nova-pro-v1%3A0/converse", bedrock.takeRequest().rawPath());
     r.chat(hello(HAIKU));
     assertTrue(bedrock.takeRequest().rawPath().endsWith("/invoke"));
-    ModelRouter converseOnly = router(guideConfig("\"bedrock_converse\": true"), UsageLog.withCapacity(10));
+    ModelRouter converseOnly =
+        router(guideConfig("\"bedrock_converse\": true"), UsageLog.withCapacity(10));
     converseOnly.chat(hello(OPUS_46));
-    assertEquals("/model/us.anthropic.claude-opus-4-6-v1/converse", bedrock.takeRequest().rawPath());
+    assertEquals(
+        "/model/us.anthropic.claude-opus-4-6-v1/converse", bedrock.takeRequest().rawPath());
   }
 
   @Test
@@ -150,13 +155,15 @@ class BedrockProviderTest {
   void inferenceProfileArnAndApplicationProfileArePathEncodedOnce() throws Exception {
     String profileArn =
         "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0";
-    String appProfile = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3";
+    String appProfile =
+        "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3";
     ProviderConfig p =
         ProviderConfig.builder()
             .from(bedrock.providerConfig("bedrock", profileArn, appProfile))
             .build();
     ModelRouter r =
-        router(ApertureConfig.builder().putProvider("bedrock", p).build(), UsageLog.withCapacity(10));
+        router(
+            ApertureConfig.builder().putProvider("bedrock", p).build(), UsageLog.withCapacity(10));
     ChatResponse viaProfile = r.chat(hello(profileArn));
     assertEquals(
         "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke",
@@ -180,11 +187,17 @@ class BedrockProviderTest {
     bedrock.enqueue(reply);
     ChatResponse viaInvoke = r.chat(hello(SONNET));
     bedrock.enqueue(reply);
-    ModelRouter converseOnly = router(guideConfig("\"bedrock_converse\": true"), UsageLog.withCapacity(10));
+    ModelRouter converseOnly =
+        router(guideConfig("\"bedrock_converse\": true"), UsageLog.withCapacity(10));
     ChatResponse viaConverse = converseOnly.chat(hello(SONNET));
     assertTrue(bedrock.requests().get(1).rawPath().endsWith("/converse"));
     Usage expected =
-        Usage.builder().inputTokens(10).outputTokens(5).cacheReadTokens(100).cacheWrite5mTokens(20).build();
+        Usage.builder()
+            .inputTokens(10)
+            .outputTokens(5)
+            .cacheReadTokens(100)
+            .cacheWrite5mTokens(20)
+            .build();
     assertEquals(expected, viaInvoke.usage());
     assertEquals(130, viaInvoke.usage().totalInputTokens());
     // Sonnet 4.5 on us.: (10×3 + 5×15 + 100×0.30 + 20×3.75) / 1e6 × 1.1 = 0.000231 USD
@@ -206,10 +219,16 @@ class BedrockProviderTest {
                     Message.user(
                         new ContentPart.Text("What is here?"),
                         ContentPart.Image.ofBytes("image/png", new byte[] {1, 2, 3})))
-                .addTools(new Tool("get_weather", "Weather by city", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"))
+                .addTools(
+                    new Tool(
+                        "get_weather",
+                        "Weather by city",
+                        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"))
                 .build());
     assertEquals(StopReason.TOOL_USE, answer.stopReason());
-    assertEquals(List.of(new ContentPart.ToolCall("tooluse_1", "get_weather", "{\"city\":\"Paris\"}")), answer.toolCalls());
+    assertEquals(
+        List.of(new ContentPart.ToolCall("tooluse_1", "get_weather", "{\"city\":\"Paris\"}")),
+        answer.toolCalls());
     ReceivedRequest sent = bedrock.takeRequest();
     assertEquals("Be brief.", sent.bodyAt("/system/0/text").orElseThrow());
     assertEquals("png", sent.bodyAt("/messages/0/content/1/image/format").orElseThrow());
@@ -227,7 +246,8 @@ class BedrockProviderTest {
   @Test
   void throttlingBeyondTheRetryBudgetIsATypedRetryableError() {
     bedrock.failNext(3, BedrockErrorType.THROTTLING);
-    BedrockException e = assertThrows(BedrockException.class, () -> invokeRouter().chat(hello(HAIKU)));
+    BedrockException e =
+        assertThrows(BedrockException.class, () -> invokeRouter().chat(hello(HAIKU)));
     assertEquals(BedrockErrorType.THROTTLING, e.type());
     assertEquals(429, e.status());
     assertTrue(e.retryable());
@@ -241,7 +261,8 @@ class BedrockProviderTest {
       mode = EnumSource.Mode.EXCLUDE)
   void everyErrorTypeMapsToATypedExceptionAndItsRetryDecision(BedrockErrorType type) {
     bedrock.failNext(3, Failure.of(type, "scripted " + type.wireName()));
-    BedrockException e = assertThrows(BedrockException.class, () -> invokeRouter().chat(hello(HAIKU)));
+    BedrockException e =
+        assertThrows(BedrockException.class, () -> invokeRouter().chat(hello(HAIKU)));
     assertEquals(type, e.type());
     assertEquals(type.status(), e.status());
     assertEquals(type.wireName(), e.errorType().orElseThrow());
@@ -264,7 +285,8 @@ class BedrockProviderTest {
     ProviderConfig p =
         ProviderConfig.builder().from(bedrock.providerConfig("bedrock", HAIKU)).apiKey(key).build();
     ModelRouter r =
-        router(ApertureConfig.builder().putProvider("bedrock", p).build(), UsageLog.withCapacity(10));
+        router(
+            ApertureConfig.builder().putProvider("bedrock", p).build(), UsageLog.withCapacity(10));
     PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     BedrockException e;
@@ -291,7 +313,8 @@ class BedrockProviderTest {
   @Test
   void connectionFailureIsRetriedAndThenReported() {
     bedrock.failNext(3, Failure.disconnect());
-    BedrockException e = assertThrows(BedrockException.class, () -> invokeRouter().chat(hello(HAIKU)));
+    BedrockException e =
+        assertThrows(BedrockException.class, () -> invokeRouter().chat(hello(HAIKU)));
     assertEquals(0, e.status());
     assertTrue(e.retryable());
   }
@@ -303,8 +326,14 @@ class BedrockProviderTest {
             guideConfig("\"bedrock_model_invoke\": true, \"bedrock_converse\": true"),
             UsageLog.withCapacity(20));
     for (String raw :
-        List.of("end_turn", "max_tokens", "stop_sequence", "guardrail_intervened", "content_filtered",
-            "model_context_window_exceeded", "malformed_model_output")) {
+        List.of(
+            "end_turn",
+            "max_tokens",
+            "stop_sequence",
+            "guardrail_intervened",
+            "content_filtered",
+            "model_context_window_exceeded",
+            "malformed_model_output")) {
       bedrock.enqueue(Reply.text("x").stopReason(raw));
       ChatResponse viaConverse = r.chat(hello(NOVA));
       assertEquals(raw, viaConverse.rawStopReason());

@@ -111,7 +111,10 @@ class BedrockStreamingTest {
     bedrock.enqueue(TOOL_TURN);
     List<ChatEvent> events = drain(router(api).stream(ask()));
     assertTrue(
-        bedrock.takeRequest().rawPath().endsWith(api.equals("invoke") ? "/invoke-with-response-stream" : "/converse-stream"));
+        bedrock
+            .takeRequest()
+            .rawPath()
+            .endsWith(api.equals("invoke") ? "/invoke-with-response-stream" : "/converse-stream"));
     assertTrue(events.get(0) instanceof ChatEvent.Start);
     List<ChatEvent> middle =
         events.subList(1, events.size() - 1).stream()
@@ -125,11 +128,19 @@ class BedrockStreamingTest {
             new ChatEvent.ToolCallDelta(1, "{\"city\":"),
             new ChatEvent.ToolCallDelta(1, " \"Paris\"}"),
             new ChatEvent.ToolCallEnd(1, "tooluse_1", "get_weather", "{\"city\":\"Paris\"}")),
-        middle.stream().filter(e -> !(e instanceof ChatEvent.ToolCallDelta d && d.argumentsFragment().isEmpty())).toList());
+        middle.stream()
+            .filter(
+                e -> !(e instanceof ChatEvent.ToolCallDelta d && d.argumentsFragment().isEmpty()))
+            .toList());
     ChatEvent.Finish f = (ChatEvent.Finish) events.get(events.size() - 1);
     assertEquals(StopReason.TOOL_USE, f.stopReason());
     assertEquals(
-        Usage.builder().inputTokens(21).outputTokens(7).cacheReadTokens(100).cacheWrite5mTokens(20).build(),
+        Usage.builder()
+            .inputTokens(21)
+            .outputTokens(7)
+            .cacheReadTokens(100)
+            .cacheWrite5mTokens(20)
+            .build(),
         f.usage());
     // Haiku 4.5 on us.: (21×1 + 7×5 + 100×0.10 + 20×1.25) / 1e6 × 1.1 = 0.0001001
     assertEquals("0.0001001", f.cost().usd().toPlainString());
@@ -149,8 +160,11 @@ class BedrockStreamingTest {
     assertEquals(unary.usage(), streamed.usage());
     assertEquals(unary.cost(), streamed.cost());
     assertEquals(unary.stopReason(), streamed.stopReason());
-    assertEquals(List.of(new ContentPart.Text("Let me check."),
-        new ContentPart.ToolCall("tooluse_1", "get_weather", "{\"city\":\"Paris\"}")), streamed.content());
+    assertEquals(
+        List.of(
+            new ContentPart.Text("Let me check."),
+            new ContentPart.ToolCall("tooluse_1", "get_weather", "{\"city\":\"Paris\"}")),
+        streamed.content());
   }
 
   @ParameterizedTest
@@ -168,11 +182,12 @@ class BedrockStreamingTest {
       assertFalse(pause.isReleased(), "the first delta came while the upstream was still paused");
       pause.release();
       StringBuilder rest = new StringBuilder();
-      it.forEachRemaining(e -> {
-        if (e instanceof ChatEvent.TextDelta d) {
-          rest.append(d.text());
-        }
-      });
+      it.forEachRemaining(
+          e -> {
+            if (e instanceof ChatEvent.TextDelta d) {
+              rest.append(d.text());
+            }
+          });
       assertEquals(" in Paris", rest.toString());
     }
   }
@@ -212,7 +227,8 @@ class BedrockStreamingTest {
   @ValueSource(strings = {"converse", "invoke"})
   void exceptionFrameMidStreamEndsInAnUpstreamError(String api) {
     bedrock.enqueue(
-        Reply.text("a", "b").exceptionAfterFrames(2, BedrockErrorType.THROTTLING, "Too many tokens"));
+        Reply.text("a", "b")
+            .exceptionAfterFrames(2, BedrockErrorType.THROTTLING, "Too many tokens"));
     StreamException e = assertThrows(StreamException.class, () -> drain(router(api).stream(ask())));
     assertEquals(StreamException.Kind.UPSTREAM_ERROR, e.kind());
     assertTrue(e.getMessage().contains("Too many tokens"));
@@ -231,7 +247,8 @@ class BedrockStreamingTest {
   @Test
   void connectionResetMidStreamIsATypedError() {
     bedrock.enqueue(Reply.text("a", "b", "c").disconnectAfterFrames(2));
-    StreamException e = assertThrows(StreamException.class, () -> drain(router("converse").stream(ask())));
+    StreamException e =
+        assertThrows(StreamException.class, () -> drain(router("converse").stream(ask())));
     assertEquals(StreamException.Kind.TRUNCATED, e.kind());
   }
 }

@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * InvokeModelWithResponseStream for Anthropic models → canonical events. Each {@code chunk}
- * frame's {@code bytes} field is one base64-encoded Anthropic Messages streaming event. Usage
- * comes from {@code message_start} (input and cache counts) and {@code message_delta} (output);
- * {@code message_stop} completes the answer, and its {@code amazon-bedrock-invocationMetrics}
- * fill any cache count the events left out.
+ * InvokeModelWithResponseStream for Anthropic models → canonical events. Each {@code chunk} frame's
+ * {@code bytes} field is one base64-encoded Anthropic Messages streaming event. Usage comes from
+ * {@code message_start} (input and cache counts) and {@code message_delta} (output); {@code
+ * message_stop} completes the answer, and its {@code amazon-bedrock-invocationMetrics} fill any
+ * cache count the events left out.
  */
 final class AnthropicStreamTranslator implements StreamTranslator {
   private final String model;
@@ -75,7 +75,9 @@ final class AnthropicStreamTranslator implements StreamTranslator {
           startUsage = AnthropicInvokeCodec.usage(msg.get("usage"));
           started = true;
           String id = WireJson.text(msg, "id");
-          out.add(new ChatEvent.Start(id != null ? id : WireJson.generatedMessageId(), model, provider));
+          out.add(
+              new ChatEvent.Start(
+                  id != null ? id : WireJson.generatedMessageId(), model, provider));
           break;
         }
       case "content_block_start":
@@ -86,7 +88,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
           String blockType = WireJson.text(block, "type");
           if ("tool_use".equals(blockType) || "server_tool_use".equals(blockType)) {
             ToolBlock t =
-                new ToolBlock(orEmpty(WireJson.text(block, "id")), orEmpty(WireJson.text(block, "name")));
+                new ToolBlock(
+                    orEmpty(WireJson.text(block, "id")), orEmpty(WireJson.text(block, "name")));
             tools.put(index, t);
             out.add(new ChatEvent.ToolCallStart(index, t.id, t.name));
           } else if ("text".equals(blockType)) {
@@ -118,7 +121,10 @@ final class AnthropicStreamTranslator implements StreamTranslator {
           if (t != null) {
             out.add(
                 new ChatEvent.ToolCallEnd(
-                    index, t.id, t.name, StreamFrames.toolArguments(t.arguments.toString(), index)));
+                    index,
+                    t.id,
+                    t.name,
+                    StreamFrames.toolArguments(t.arguments.toString(), index)));
           }
           out.add(new ChatEvent.BlockStop(index));
           break;
@@ -150,7 +156,10 @@ final class AnthropicStreamTranslator implements StreamTranslator {
           throw new StreamException(
               StreamException.Kind.UPSTREAM_ERROR,
               errorType,
-              "the model reported " + errorType + " mid-stream: " + orEmpty(WireJson.text(err, "message")),
+              "the model reported "
+                  + errorType
+                  + " mid-stream: "
+                  + orEmpty(WireJson.text(err, "message")),
               "overloaded_error".equals(errorType)
                   || BedrockErrorType.fromWire(errorType).retryable(),
               null);
@@ -178,7 +187,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         out.add(new ChatEvent.ReasoningDelta(index, orEmpty(WireJson.text(delta, "thinking"))));
         break;
       case "signature_delta":
-        out.add(new ChatEvent.ReasoningSignature(index, orEmpty(WireJson.text(delta, "signature"))));
+        out.add(
+            new ChatEvent.ReasoningSignature(index, orEmpty(WireJson.text(delta, "signature"))));
         break;
       default:
         // citations_delta and future deltas: not part of the canonical text

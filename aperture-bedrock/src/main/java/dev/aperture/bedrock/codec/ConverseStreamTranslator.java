@@ -68,7 +68,10 @@ final class ConverseStreamTranslator implements StreamTranslator {
           if (t != null) {
             out.add(
                 new ChatEvent.ToolCallEnd(
-                    index, t.id, t.name, StreamFrames.toolArguments(t.arguments.toString(), index)));
+                    index,
+                    t.id,
+                    t.name,
+                    StreamFrames.toolArguments(t.arguments.toString(), index)));
           }
           out.add(new ChatEvent.BlockStop(index));
           break;
@@ -138,13 +141,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
       complete = true;
       out.add(
           new ChatEvent.Finish(
-              StopReason.fromWire(stopReason),
-              stopReason,
-              null,
-              usage,
-              null,
-              null,
-              latencyMillis));
+              StopReason.fromWire(stopReason), stopReason, null, usage, null, null, latencyMillis));
     }
   }
 

@@ -60,7 +60,9 @@ final class StreamFrames {
       if (node == null || !node.isObject()) {
         throw new StreamException(
             StreamException.Kind.BAD_FRAME,
-            "event '" + message.eventType().orElse("?") + "' has a payload that is not a JSON object");
+            "event '"
+                + message.eventType().orElse("?")
+                + "' has a payload that is not a JSON object");
       }
       return node;
     } catch (IOException e) {

@@ -5,9 +5,9 @@ import dev.aperture.chat.ChatEvent;
 import java.util.List;
 
 /**
- * Turns the frames of one Bedrock response stream into canonical events. One instance per
- * stream; not thread-safe. Implementations keep per-block state (tool arguments are joined per
- * content block and parsed when the block stops) and know when the stream is complete.
+ * Turns the frames of one Bedrock response stream into canonical events. One instance per stream;
+ * not thread-safe. Implementations keep per-block state (tool arguments are joined per content
+ * block and parsed when the block stops) and know when the stream is complete.
  */
 public interface StreamTranslator {
   /**

@@ -21,31 +21,47 @@ import org.junit.jupiter.api.Test;
 class AnthropicStreamTranslatorTest {
   /** A chunk frame carrying one Anthropic event, base64-encoded, with padding. */
   static EventStreamMessage chunk(String anthropicEventJson) {
-    String b64 = Base64.getEncoder().encodeToString(anthropicEventJson.getBytes(StandardCharsets.UTF_8));
+    String b64 =
+        Base64.getEncoder().encodeToString(anthropicEventJson.getBytes(StandardCharsets.UTF_8));
     return EventStreamMessage.builder()
         .header(":event-type", "chunk")
         .header(":content-type", "application/json")
         .header(":message-type", "event")
-        .payloadUtf8("{\"bytes\":\"" + b64 + "\",\"p\":\"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0\"}")
+        .payloadUtf8(
+            "{\"bytes\":\""
+                + b64
+                + "\",\"p\":\"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0\"}")
         .build();
   }
 
   static final EventStreamMessage[] THINKING_TEXT_TOOL = {
-    chunk("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_bdrk_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":21,\"cache_creation_input_tokens\":30,\"cache_read_input_tokens\":40,\"output_tokens\":1}}}"),
-    chunk("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}"),
-    chunk("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Paris? \"}}"),
-    chunk("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}"),
+    chunk(
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_bdrk_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":21,\"cache_creation_input_tokens\":30,\"cache_read_input_tokens\":40,\"output_tokens\":1}}}"),
+    chunk(
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}"),
+    chunk(
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Paris? \"}}"),
+    chunk(
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}"),
     chunk("{\"type\":\"content_block_stop\",\"index\":0}"),
-    chunk("{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"),
-    chunk("{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Checking\"}}"),
+    chunk(
+        "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"),
+    chunk(
+        "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Checking\"}}"),
     chunk("{\"type\":\"content_block_stop\",\"index\":1}"),
-    chunk("{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}"),
-    chunk("{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}"),
-    chunk("{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \\\"Par\"}}"),
-    chunk("{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"is\\\"}\"}}"),
+    chunk(
+        "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}"),
+    chunk(
+        "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}"),
+    chunk(
+        "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \\\"Par\"}}"),
+    chunk(
+        "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"is\\\"}\"}}"),
     chunk("{\"type\":\"content_block_stop\",\"index\":2}"),
-    chunk("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":7}}"),
-    chunk("{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":21,\"outputTokenCount\":7,\"invocationLatency\":456,\"firstByteLatency\":100,\"cacheReadInputTokenCount\":40,\"cacheWriteInputTokenCount\":30}}"),
+    chunk(
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":7}}"),
+    chunk(
+        "{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":21,\"outputTokenCount\":7,\"invocationLatency\":456,\"firstByteLatency\":100,\"cacheReadInputTokenCount\":40,\"cacheWriteInputTokenCount\":30}}"),
   };
 
   static List<ChatEvent> run(EventStreamMessage... frames) {
@@ -78,7 +94,12 @@ class AnthropicStreamTranslatorTest {
     ChatEvent.Finish f = (ChatEvent.Finish) events.get(events.size() - 1);
     assertEquals(StopReason.TOOL_USE, f.stopReason());
     assertEquals(
-        Usage.builder().inputTokens(21).cacheWrite5mTokens(30).cacheReadTokens(40).outputTokens(7).build(),
+        Usage.builder()
+            .inputTokens(21)
+            .cacheWrite5mTokens(30)
+            .cacheReadTokens(40)
+            .outputTokens(7)
+            .build(),
         f.usage());
     assertEquals(456L, f.latencyMillis());
   }
@@ -110,22 +131,28 @@ class AnthropicStreamTranslatorTest {
   void redactedThinkingSurvivesAsOpaqueData() {
     List<ChatEvent> events =
         run(
-            chunk("{\"type\":\"message_start\",\"message\":{\"id\":\"x\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}"),
-            chunk("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"ZW5jcnlwdGVk\"}}"),
+            chunk(
+                "{\"type\":\"message_start\",\"message\":{\"id\":\"x\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}"),
+            chunk(
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"ZW5jcnlwdGVk\"}}"),
             chunk("{\"type\":\"content_block_stop\",\"index\":0}"),
-            chunk("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":3}}"),
+            chunk(
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":3}}"),
             chunk("{\"type\":\"message_stop\"}"));
     ChatAccumulator acc = new ChatAccumulator();
     events.forEach(acc::accept);
-    assertEquals(List.of(new ContentPart.RedactedReasoning("ZW5jcnlwdGVk")), acc.response().content());
+    assertEquals(
+        List.of(new ContentPart.RedactedReasoning("ZW5jcnlwdGVk")), acc.response().content());
   }
 
   @Test
   void stopSequenceIsReported() {
     List<ChatEvent> events =
         run(
-            chunk("{\"type\":\"message_start\",\"message\":{\"id\":\"x\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}"),
-            chunk("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"END\"},\"usage\":{\"output_tokens\":3}}"),
+            chunk(
+                "{\"type\":\"message_start\",\"message\":{\"id\":\"x\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}"),
+            chunk(
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"END\"},\"usage\":{\"output_tokens\":3}}"),
             chunk("{\"type\":\"message_stop\"}"));
     ChatEvent.Finish f = (ChatEvent.Finish) events.get(events.size() - 1);
     assertEquals(StopReason.STOP_SEQUENCE, f.stopReason());
@@ -137,7 +164,10 @@ class AnthropicStreamTranslatorTest {
     StreamException e =
         assertThrows(
             StreamException.class,
-            () -> run(chunk("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")));
+            () ->
+                run(
+                    chunk(
+                        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")));
     assertEquals(StreamException.Kind.UPSTREAM_ERROR, e.kind());
     assertTrue(e.retryable());
   }
@@ -145,8 +175,13 @@ class AnthropicStreamTranslatorTest {
   @Test
   void chunkWithoutBytesIsABadFrame() {
     EventStreamMessage bad =
-        EventStreamMessage.builder().header(":event-type", "chunk").header(":message-type", "event").payloadUtf8("{\"p\":\"x\"}").build();
-    assertEquals(StreamException.Kind.BAD_FRAME, assertThrows(StreamException.class, () -> run(bad)).kind());
+        EventStreamMessage.builder()
+            .header(":event-type", "chunk")
+            .header(":message-type", "event")
+            .payloadUtf8("{\"p\":\"x\"}")
+            .build();
+    assertEquals(
+        StreamException.Kind.BAD_FRAME, assertThrows(StreamException.class, () -> run(bad)).kind());
   }
 
   @Test

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 class ConverseStreamTranslatorTest {
   /** A frame as Bedrock sends it: no wrapper key, a random "p" padding field. */
   static EventStreamMessage event(String type, String json) {
-    String padded = json.substring(0, json.length() - 1) + (json.equals("{}") ? "" : ",") + "\"p\":\"abcdefgh\"}";
+    String padded =
+        json.substring(0, json.length() - 1)
+            + (json.equals("{}") ? "" : ",")
+            + "\"p\":\"abcdefgh\"}";
     return EventStreamMessage.builder()
         .header(":event-type", type)
         .header(":content-type", "application/json")
@@ -46,8 +49,12 @@ class ConverseStreamTranslatorTest {
     event(
         "contentBlockStart",
         "{\"contentBlockIndex\":1,\"start\":{\"toolUse\":{\"toolUseId\":\"tooluse_1\",\"name\":\"get_weather\"}}}"),
-    event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\"{\\\"city\\\":\"}}}"),
-    event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\" \\\"Paris\\\"}\"}}}"),
+    event(
+        "contentBlockDelta",
+        "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\"{\\\"city\\\":\"}}}"),
+    event(
+        "contentBlockDelta",
+        "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\" \\\"Paris\\\"}\"}}}"),
     event("contentBlockStop", "{\"contentBlockIndex\":1}"),
     event("messageStop", "{\"stopReason\":\"tool_use\"}"),
     event(
@@ -73,7 +80,12 @@ class ConverseStreamTranslatorTest {
     ChatEvent.Finish f = (ChatEvent.Finish) events.get(events.size() - 1);
     assertEquals(StopReason.TOOL_USE, f.stopReason());
     assertEquals(
-        Usage.builder().inputTokens(10).outputTokens(5).cacheReadTokens(100).cacheWrite5mTokens(20).build(),
+        Usage.builder()
+            .inputTokens(10)
+            .outputTokens(5)
+            .cacheReadTokens(100)
+            .cacheWrite5mTokens(20)
+            .build(),
         f.usage());
     assertEquals(321L, f.latencyMillis());
   }
@@ -115,10 +127,16 @@ class ConverseStreamTranslatorTest {
     List<ChatEvent> events =
         run(
             StreamTranslator.converse("m", "p"),
-            event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\"hmm\"}}}"),
-            event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"signature\":\"sig\"}}}"),
+            event(
+                "contentBlockDelta",
+                "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\"hmm\"}}}"),
+            event(
+                "contentBlockDelta",
+                "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"signature\":\"sig\"}}}"),
             event("contentBlockStop", "{\"contentBlockIndex\":0}"),
-            event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"reasoningContent\":{\"redactedContent\":\"AAEC\"}}}"),
+            event(
+                "contentBlockDelta",
+                "{\"contentBlockIndex\":1,\"delta\":{\"reasoningContent\":{\"redactedContent\":\"AAEC\"}}}"),
             event("contentBlockStop", "{\"contentBlockIndex\":1}"),
             event("messageStop", "{\"stopReason\":\"end_turn\"}"),
             event("metadata", "{\"usage\":{\"inputTokens\":1,\"outputTokens\":1}}"));
@@ -134,7 +152,9 @@ class ConverseStreamTranslatorTest {
     List<ChatEvent> events =
         run(
             StreamTranslator.converse("m", "p"),
-            event("contentBlockStart", "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t\",\"name\":\"now\"}}}"),
+            event(
+                "contentBlockStart",
+                "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t\",\"name\":\"now\"}}}"),
             event("contentBlockStop", "{\"contentBlockIndex\":0}"));
     assertTrue(events.contains(new ChatEvent.ToolCallEnd(0, "t", "now", "{}")));
   }
@@ -191,7 +211,8 @@ class ConverseStreamTranslatorTest {
             .payloadUtf8("{\"message\":\"boom\"}")
             .build();
     StreamException e =
-        assertThrows(StreamException.class, () -> run(StreamTranslator.converse("m", "p"), exception));
+        assertThrows(
+            StreamException.class, () -> run(StreamTranslator.converse("m", "p"), exception));
     assertFalse(e.retryable());
   }
 
@@ -203,8 +224,12 @@ class ConverseStreamTranslatorTest {
             () ->
                 run(
                     StreamTranslator.converse("m", "p"),
-                    event("contentBlockStart", "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t\",\"name\":\"x\"}}}"),
-                    event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"{\\\"a\\\":\"}}}"),
+                    event(
+                        "contentBlockStart",
+                        "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t\",\"name\":\"x\"}}}"),
+                    event(
+                        "contentBlockDelta",
+                        "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"{\\\"a\\\":\"}}}"),
                     event("contentBlockStop", "{\"contentBlockIndex\":0}")));
     assertEquals(StreamException.Kind.BAD_FRAME, e.kind());
   }

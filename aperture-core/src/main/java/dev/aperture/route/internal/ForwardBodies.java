@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 /** What the router reads from a native request body: its model and its session. */
 final class ForwardBodies {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** Claude Code's {@code metadata.user_id}: {@code user_<hash>_account_<uuid>_session_<uuid>}. */
   private static final Pattern CLAUDE_SESSION = Pattern.compile("_session_([0-9a-fA-F-]{8,})");
 
@@ -56,12 +57,16 @@ final class ForwardBodies {
     StringBuilder seed = new StringBuilder();
     JsonNode system = root.get("system");
     if (system != null) {
-      seed.append("system:").append(system.isTextual() ? system.asText() : system.toString()).append('\n');
+      seed.append("system:")
+          .append(system.isTextual() ? system.asText() : system.toString())
+          .append('\n');
     }
     for (JsonNode m : root.path("messages")) {
       if ("user".equals(m.path("role").asText())) {
         JsonNode content = m.get("content");
-        seed.append("user:").append(content == null ? "" : content.isTextual() ? content.asText() : content.toString());
+        seed.append("user:")
+            .append(
+                content == null ? "" : content.isTextual() ? content.asText() : content.toString());
         return SessionFingerprint.fingerprint(seed.toString());
       }
     }

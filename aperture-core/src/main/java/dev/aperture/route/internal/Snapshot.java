@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * One configuration compiled into an immutable routing index: model → enabled providers ordered
- * by preference (highest first, ties by provider id), plus the provider instances. Never changes
- * after construction, so readers need no lock.
+ * One configuration compiled into an immutable routing index: model → enabled providers ordered by
+ * preference (highest first, ties by provider id), plus the provider instances. Never changes after
+ * construction, so readers need no lock.
  */
 final class Snapshot {
   private static final Comparator<ProviderConfig> PREFERENCE_ORDER =

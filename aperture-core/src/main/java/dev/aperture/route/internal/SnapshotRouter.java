@@ -19,18 +19,18 @@ import dev.aperture.chat.ImmutableChatResponse;
 import dev.aperture.chat.Usage;
 import dev.aperture.config.ApertureConfig;
 import dev.aperture.config.ProviderConfig;
-import dev.aperture.cost.ModelCostMap;
 import dev.aperture.cost.CostCalculator;
 import dev.aperture.cost.CostResult;
+import dev.aperture.cost.ModelCostMap;
 import dev.aperture.internal.Secrets;
 import dev.aperture.provider.EventSource;
 import dev.aperture.provider.ForwardRequest;
 import dev.aperture.provider.ForwardResponse;
-import dev.aperture.provider.UsageSink;
 import dev.aperture.provider.Provider;
 import dev.aperture.provider.ProviderContext;
 import dev.aperture.provider.ProviderFactory;
 import dev.aperture.provider.RetryPolicy;
+import dev.aperture.provider.UsageSink;
 import dev.aperture.route.ModelInfo;
 import dev.aperture.route.ModelRouter;
 import dev.aperture.route.Route;
@@ -125,7 +125,10 @@ public final class SnapshotRouter implements ModelRouter {
     Snapshot next = new Snapshot(config, factories, context);
     current.set(next);
     ledger.applyConfig(config.quotas());
-    log.info("configuration reloaded: {} providers, {} models", config.providers().size(), next.models().size());
+    log.info(
+        "configuration reloaded: {} providers, {} models",
+        config.providers().size(),
+        next.models().size());
   }
 
   @Override
@@ -235,8 +238,7 @@ public final class SnapshotRouter implements ModelRouter {
           if (error == null && status < 400) {
             call.succeeded(usage, cost(route.provider(), route.upstreamModel(), usage), toolCalls);
           } else {
-            call.failed(
-                error == null ? "HTTP " + status : error, status, usage, toolCalls);
+            call.failed(error == null ? "HTTP " + status : error, status, usage, toolCalls);
           }
         };
     try {
@@ -447,8 +449,7 @@ public final class SnapshotRouter implements ModelRouter {
         CostResult cost = cost(call.route.provider(), call.route.upstreamModel(), f.usage());
         call.succeeded(f.usage(), cost, List.copyOf(toolCalls));
         return f.withCost(
-            cost.cost().orElse(null),
-            cost instanceof CostResult.Unpriced u ? u.reason() : null);
+            cost.cost().orElse(null), cost instanceof CostResult.Unpriced u ? u.reason() : null);
       }
       return e;
     }
@@ -465,5 +466,4 @@ public final class SnapshotRouter implements ModelRouter {
       }
     }
   }
-
 }
