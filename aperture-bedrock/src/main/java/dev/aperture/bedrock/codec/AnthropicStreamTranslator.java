@@ -10,9 +10,7 @@ import dev.aperture.chat.StopReason;
 import dev.aperture.chat.Usage;
 import java.io.IOException;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * InvokeModelWithResponseStream for Anthropic models → canonical events. Each {@code chunk} frame's
@@ -22,10 +20,7 @@ import java.util.Map;
  * cache count the events left out.
  */
 final class AnthropicStreamTranslator implements StreamTranslator {
-  private final String model;
-  private final String provider;
-  private final Map<Integer, ToolBlock> tools = new HashMap<>();
-  private boolean started;
+  private final StreamBlocks blocks;
   private Usage startUsage = Usage.ZERO;
   private long outputTokens;
   private String stopReason;
@@ -33,8 +28,7 @@ final class AnthropicStreamTranslator implements StreamTranslator {
   private boolean complete;
 
   AnthropicStreamTranslator(String model, String provider) {
-    this.model = model;
-    this.provider = provider;
+    this.blocks = new StreamBlocks(model, provider);
   }
 
   /** Decodes a {@code chunk} frame's payload to the Anthropic event it carries. */
@@ -73,25 +67,17 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         {
           JsonNode msg = e.path("message");
           startUsage = AnthropicInvokeCodec.usage(msg.get("usage"));
-          started = true;
-          String id = WireJson.text(msg, "id");
-          out.add(
-              new ChatEvent.Start(
-                  id != null ? id : WireJson.generatedMessageId(), model, provider));
+          blocks.start(WireJson.text(msg, "id"), out);
           break;
         }
       case "content_block_start":
         {
-          start(out);
+          blocks.start(null, out);
           int index = StreamFrames.index(e, "index");
           JsonNode block = e.path("content_block");
           String blockType = WireJson.text(block, "type");
           if ("tool_use".equals(blockType) || "server_tool_use".equals(blockType)) {
-            ToolBlock t =
-                new ToolBlock(
-                    orEmpty(WireJson.text(block, "id")), orEmpty(WireJson.text(block, "name")));
-            tools.put(index, t);
-            out.add(new ChatEvent.ToolCallStart(index, t.id, t.name));
+            blocks.toolStart(index, WireJson.text(block, "id"), WireJson.text(block, "name"), out);
           } else if ("text".equals(blockType)) {
             String text = WireJson.text(block, "text");
             if (text != null && !text.isEmpty()) {
@@ -103,13 +89,15 @@ final class AnthropicStreamTranslator implements StreamTranslator {
               out.add(new ChatEvent.ReasoningDelta(index, thinking));
             }
           } else if ("redacted_thinking".equals(blockType)) {
-            out.add(new ChatEvent.RedactedReasoning(index, orEmpty(WireJson.text(block, "data"))));
+            out.add(
+                new ChatEvent.RedactedReasoning(
+                    index, StreamBlocks.orEmpty(WireJson.text(block, "data"))));
           }
           break;
         }
       case "content_block_delta":
         {
-          start(out);
+          blocks.start(null, out);
           int index = StreamFrames.index(e, "index");
           delta(index, e.path("delta"), out);
           break;
@@ -117,16 +105,7 @@ final class AnthropicStreamTranslator implements StreamTranslator {
       case "content_block_stop":
         {
           int index = StreamFrames.index(e, "index");
-          ToolBlock t = tools.remove(index);
-          if (t != null) {
-            out.add(
-                new ChatEvent.ToolCallEnd(
-                    index,
-                    t.id,
-                    t.name,
-                    StreamFrames.toolArguments(t.arguments.toString(), index)));
-          }
-          out.add(new ChatEvent.BlockStop(index));
+          blocks.stop(index, out);
           break;
         }
       case "message_delta":
@@ -152,14 +131,14 @@ final class AnthropicStreamTranslator implements StreamTranslator {
       case "error":
         {
           JsonNode err = e.path("error");
-          String errorType = orEmpty(WireJson.text(err, "type"));
+          String errorType = StreamBlocks.orEmpty(WireJson.text(err, "type"));
           throw new StreamException(
               StreamException.Kind.UPSTREAM_ERROR,
               errorType,
               "the model reported "
                   + errorType
                   + " mid-stream: "
-                  + orEmpty(WireJson.text(err, "message")),
+                  + StreamBlocks.orEmpty(WireJson.text(err, "message")),
               "overloaded_error".equals(errorType)
                   || BedrockErrorType.fromWire(errorType).retryable(),
               null);
@@ -171,24 +150,25 @@ final class AnthropicStreamTranslator implements StreamTranslator {
   }
 
   private void delta(int index, JsonNode delta, List<ChatEvent> out) {
-    String type = orEmpty(WireJson.text(delta, "type"));
+    String type = StreamBlocks.orEmpty(WireJson.text(delta, "type"));
     switch (type) {
       case "text_delta":
-        out.add(new ChatEvent.TextDelta(index, orEmpty(WireJson.text(delta, "text"))));
+        out.add(new ChatEvent.TextDelta(index, StreamBlocks.orEmpty(WireJson.text(delta, "text"))));
         break;
       case "input_json_delta":
         {
-          String fragment = orEmpty(WireJson.text(delta, "partial_json"));
-          tools.computeIfAbsent(index, i -> new ToolBlock("", "")).arguments.append(fragment);
-          out.add(new ChatEvent.ToolCallDelta(index, fragment));
+          blocks.toolFragment(index, WireJson.text(delta, "partial_json"), out);
           break;
         }
       case "thinking_delta":
-        out.add(new ChatEvent.ReasoningDelta(index, orEmpty(WireJson.text(delta, "thinking"))));
+        out.add(
+            new ChatEvent.ReasoningDelta(
+                index, StreamBlocks.orEmpty(WireJson.text(delta, "thinking"))));
         break;
       case "signature_delta":
         out.add(
-            new ChatEvent.ReasoningSignature(index, orEmpty(WireJson.text(delta, "signature"))));
+            new ChatEvent.ReasoningSignature(
+                index, StreamBlocks.orEmpty(WireJson.text(delta, "signature"))));
         break;
       default:
         // citations_delta and future deltas: not part of the canonical text
@@ -227,30 +207,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
             latency != null && latency.canConvertToLong() ? latency.asLong() : null));
   }
 
-  private void start(List<ChatEvent> out) {
-    if (!started) {
-      started = true;
-      out.add(new ChatEvent.Start(WireJson.generatedMessageId(), model, provider));
-    }
-  }
-
   @Override
   public boolean isComplete() {
     return complete;
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static final class ToolBlock {
-    final String id;
-    final String name;
-    final StringBuilder arguments = new StringBuilder();
-
-    ToolBlock(String id, String name) {
-      this.id = id;
-      this.name = name;
-    }
   }
 }

@@ -5,9 +5,7 @@ import dev.aperture.bedrock.eventstream.EventStreamMessage;
 import dev.aperture.chat.ChatEvent;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.Usage;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * ConverseStream → canonical events. Bedrock sends no {@code contentBlockStart} for text or
@@ -15,18 +13,14 @@ import java.util.Map;
  * arrives after {@code messageStop}, and the {@link ChatEvent.Finish} waits for both.
  */
 final class ConverseStreamTranslator implements StreamTranslator {
-  private final String model;
-  private final String provider;
-  private final Map<Integer, ToolBlock> tools = new HashMap<>();
-  private boolean started;
+  private final StreamBlocks blocks;
   private String stopReason;
   private Usage usage;
   private Long latencyMillis;
   private boolean complete;
 
   ConverseStreamTranslator(String model, String provider) {
-    this.model = model;
-    this.provider = provider;
+    this.blocks = new StreamBlocks(model, provider);
   }
 
   @Override
@@ -35,27 +29,23 @@ final class ConverseStreamTranslator implements StreamTranslator {
     String type = message.eventType().orElse("");
     switch (type) {
       case "messageStart":
-        start(out);
+        blocks.start(null, out);
         break;
       case "contentBlockStart":
         {
-          start(out);
+          blocks.start(null, out);
           JsonNode p = StreamFrames.payload(message);
           int index = StreamFrames.index(p, "contentBlockIndex");
           JsonNode toolUse = p.path("start").path("toolUse");
           if (toolUse.isObject()) {
-            ToolBlock t =
-                new ToolBlock(
-                    orEmpty(WireJson.text(toolUse, "toolUseId")),
-                    orEmpty(WireJson.text(toolUse, "name")));
-            tools.put(index, t);
-            out.add(new ChatEvent.ToolCallStart(index, t.id, t.name));
+            blocks.toolStart(
+                index, WireJson.text(toolUse, "toolUseId"), WireJson.text(toolUse, "name"), out);
           }
           break;
         }
       case "contentBlockDelta":
         {
-          start(out);
+          blocks.start(null, out);
           JsonNode p = StreamFrames.payload(message);
           delta(StreamFrames.index(p, "contentBlockIndex"), p.path("delta"), out);
           break;
@@ -64,22 +54,13 @@ final class ConverseStreamTranslator implements StreamTranslator {
         {
           JsonNode p = StreamFrames.payload(message);
           int index = StreamFrames.index(p, "contentBlockIndex");
-          ToolBlock t = tools.remove(index);
-          if (t != null) {
-            out.add(
-                new ChatEvent.ToolCallEnd(
-                    index,
-                    t.id,
-                    t.name,
-                    StreamFrames.toolArguments(t.arguments.toString(), index)));
-          }
-          out.add(new ChatEvent.BlockStop(index));
+          blocks.stop(index, out);
           break;
         }
       case "messageStop":
         {
           JsonNode p = StreamFrames.payload(message);
-          stopReason = orEmpty(WireJson.text(p, "stopReason"));
+          stopReason = StreamBlocks.orEmpty(WireJson.text(p, "stopReason"));
           maybeFinish(out);
           break;
         }
@@ -106,10 +87,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
     }
     JsonNode toolUse = delta.get("toolUse");
     if (toolUse != null) {
-      String fragment = orEmpty(WireJson.text(toolUse, "input"));
-      ToolBlock t = tools.computeIfAbsent(index, i -> new ToolBlock("", ""));
-      t.arguments.append(fragment);
-      out.add(new ChatEvent.ToolCallDelta(index, fragment));
+      blocks.toolFragment(index, WireJson.text(toolUse, "input"), out);
       return;
     }
     JsonNode reasoning = delta.get("reasoningContent");
@@ -129,13 +107,6 @@ final class ConverseStreamTranslator implements StreamTranslator {
     }
   }
 
-  private void start(List<ChatEvent> out) {
-    if (!started) {
-      started = true;
-      out.add(new ChatEvent.Start(WireJson.generatedMessageId(), model, provider));
-    }
-  }
-
   private void maybeFinish(List<ChatEvent> out) {
     if (!complete && stopReason != null && usage != null) {
       complete = true;
@@ -148,20 +119,5 @@ final class ConverseStreamTranslator implements StreamTranslator {
   @Override
   public boolean isComplete() {
     return complete;
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static final class ToolBlock {
-    final String id;
-    final String name;
-    final StringBuilder arguments = new StringBuilder();
-
-    ToolBlock(String id, String name) {
-      this.id = id;
-      this.name = name;
-    }
   }
 }
