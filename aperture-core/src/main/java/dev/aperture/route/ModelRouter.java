@@ -10,6 +10,8 @@ import dev.aperture.config.ConfigException;
 import dev.aperture.provider.ForwardRequest;
 import dev.aperture.provider.ForwardResponse;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Routes requests to providers by model name, the way the Aperture gateway does, and makes the
@@ -66,6 +68,16 @@ public interface ModelRouter extends AutoCloseable {
    * from the buckets afterwards.
    */
   ChatResponse chat(ChatRequest request);
+
+  /**
+   * As {@link #chat}, run on {@code executor}: the blocking call (and any retry backoff) occupies
+   * one of the caller's threads, never one of OkHttp's dispatcher threads, so callbacks chained on
+   * the future may block without starving the connection pool. The future fails with the same
+   * exceptions {@link #chat} throws.
+   */
+  default CompletableFuture<ChatResponse> chatAsync(ChatRequest request, Executor executor) {
+    return CompletableFuture.supplyAsync(() -> chat(request), executor);
+  }
 
   /**
    * As {@link #chat}, but streams the answer. The final {@link dev.aperture.chat.ChatEvent.Finish}

@@ -349,4 +349,22 @@ class ModelRouterTest {
     pool.shutdown();
     assertTrue(calls > 0);
   }
+
+  @Test
+  void chatAsyncRunsOnTheCallersExecutorAndPropagatesFailures() throws Exception {
+    ModelRouter r = router(config(provider("a", 0, "m", "fail-model")), UsageLog.withCapacity(10));
+    ExecutorService pool = Executors.newSingleThreadExecutor(t -> new Thread(t, "caller-pool"));
+    try {
+      assertEquals("a:m", r.chatAsync(ask("m"), pool).get().text());
+      java.util.concurrent.ExecutionException e =
+          assertThrows(
+              java.util.concurrent.ExecutionException.class,
+              () -> r.chatAsync(ask("fail-model"), pool).get());
+      assertTrue(e.getCause() instanceof IllegalStateException);
+      String thread = pool.submit(() -> Thread.currentThread().getName()).get();
+      assertEquals("caller-pool", thread);
+    } finally {
+      pool.shutdown();
+    }
+  }
 }
