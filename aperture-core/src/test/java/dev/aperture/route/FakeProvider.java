@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** An in-memory provider for router tests: answers "<provider>:<model>" and records requests. */
 final class FakeProvider implements Provider {
   static final List<ChatRequest> seen = new CopyOnWriteArrayList<>();
+  static final List<String> threads = new CopyOnWriteArrayList<>();
 
   /** Serves any config whose compatibility includes openai_chat. */
   static final ProviderFactory FACTORY =
@@ -43,6 +44,7 @@ final class FakeProvider implements Provider {
   @Override
   public ChatResponse chat(Route route, ChatRequest request) {
     seen.add(request);
+    threads.add(Thread.currentThread().getName());
     if (request.model().contains("fail")) {
       throw new IllegalStateException("upstream failed with key " + config.apiKey());
     }
