@@ -383,13 +383,9 @@ public final class BedrockProvider implements Provider {
     Headers headers = ForwardHeaders.upstream(request.headers(), config, name -> false);
     // The caller's Content-Type goes up as it came; JSON when it sent none.
     MediaType type = headers.get("Content-Type") == null ? JSON : null;
-    Request http =
-        new Request.Builder()
-            .url(url(route.upstreamModel(), operation))
-            .headers(headers)
-            .post(RequestBody.create(request.body(), type))
-            .build();
-    Sent sent = send(http, true);
+    Sent sent =
+        sendForward(
+            route.upstreamModel(), operation, headers, RequestBody.create(request.body(), type));
     Response response = sent.response;
     Map<String, List<String>> answerHeaders = ForwardHeaders.downstream(response.headers());
     if (sent.error != null) {
@@ -414,6 +410,12 @@ public final class BedrockProvider implements Provider {
               sink, response.code(), config.apiKey(), NativeUsage::converseResponse, null);
     }
     return passOn(sent, answerHeaders, meter);
+  }
+
+  /** Sends a forwarded request with retries; Bedrock's last error answer is returned. */
+  private Sent sendForward(String model, String operation, Headers headers, RequestBody body) {
+    return send(
+        new Request.Builder().url(url(model, operation)).headers(headers).post(body).build(), true);
   }
 
   /** A meter for an InvokeModel JSON answer: its token-count headers, else its body. */
@@ -461,13 +463,12 @@ public final class BedrockProvider implements Provider {
     } else {
       headers.set("Accept", "application/json");
     }
-    Request http =
-        new Request.Builder()
-            .url(url(route.upstreamModel(), invokeRequest.operation()))
-            .headers(headers.build())
-            .post(RequestBody.create(invokeRequest.body(), JSON))
-            .build();
-    Sent sent = send(http, true);
+    Sent sent =
+        sendForward(
+            route.upstreamModel(),
+            invokeRequest.operation(),
+            headers.build(),
+            RequestBody.create(invokeRequest.body(), JSON));
     Response response = sent.response;
     Map<String, List<String>> answerHeaders = ForwardHeaders.downstream(response.headers());
     if (sent.error != null) {
