@@ -58,8 +58,10 @@ public final class BedrockProvider implements Provider {
   private static final Logger log = LoggerFactory.getLogger(BedrockProvider.class);
   static final MediaType JSON = MediaType.get("application/json");
   static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** What the Anthropic API answers a stream with. */
   static final String SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
+
   private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
   private final ProviderConfig config;

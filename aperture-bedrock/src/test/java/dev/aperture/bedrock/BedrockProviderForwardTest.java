@@ -173,7 +173,7 @@ class BedrockProviderForwardTest {
   void invokeForwardsTheBodyAndTheAnswerByteForByte() throws Exception {
     byte[] body =
         ("{\"anthropic_version\":\"bedrock-2023-05-31\",  \"max_tokens\": 10,\n"
-             + " \"messages\":[{\"role\":\"user\",\"content\":\"h\\u00e9\"}],\"temperature\":0.70}")
+                + " \"messages\":[{\"role\":\"user\",\"content\":\"h\\u00e9\"}],\"temperature\":0.70}")
             .getBytes(UTF_8);
     String answer =
         "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":"

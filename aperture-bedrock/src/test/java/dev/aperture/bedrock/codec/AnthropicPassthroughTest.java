@@ -26,7 +26,7 @@ class AnthropicPassthroughTest {
     AnthropicPassthrough.InvokeRequest r =
         AnthropicPassthrough.invokeRequest(
             ("{\"model\":\"claude-x\",\"stream\":true,\"max_tokens\":8,"
-                 + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}")
+                    + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}")
                 .getBytes(UTF_8),
             List.of());
 
