@@ -1,7 +1,9 @@
 package dev.aperture.examples.gateway;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.aperture.ApertureException;
 import dev.aperture.access.Identity;
+import dev.aperture.chat.ChatEvent;
 import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.ChatResponse;
 import dev.aperture.chat.ChatStream;
@@ -10,6 +12,8 @@ import dev.aperture.openai.OpenAiChatCodec;
 import dev.aperture.openai.OpenAiChatRequest;
 import dev.aperture.route.ModelRouter;
 import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * {@code POST /v1/chat/completions}: an OpenAI chat-completions request, translated for whichever
@@ -52,7 +56,39 @@ final class ChatCompletionsEndpoint extends Endpoint {
       exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
       exchange.getResponseHeaders().set("Cache-Control", "no-cache");
       exchange.sendResponseHeaders(200, 0);
-      codec.newChunkWriter(exchange.getResponseBody(), decoded.includeUsage()).writeAll(stream);
+      codec
+          .newChunkWriter(exchange.getResponseBody(), decoded.includeUsage())
+          .writeAll(masking(stream, secrets()));
     }
+  }
+
+  /**
+   * {@code events}, with any failure's message cleared of {@code secrets} before the chunk writer
+   * puts it in the stream's error event: a provider's mid-stream error text is not trusted to be
+   * free of credentials.
+   */
+  private static Iterable<ChatEvent> masking(Iterable<ChatEvent> events, List<String> secrets) {
+    return () -> {
+      Iterator<ChatEvent> it = events.iterator();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          try {
+            return it.hasNext();
+          } catch (ApertureException e) {
+            throw GatewayError.masked(e, secrets);
+          }
+        }
+
+        @Override
+        public ChatEvent next() {
+          try {
+            return it.next();
+          } catch (ApertureException e) {
+            throw GatewayError.masked(e, secrets);
+          }
+        }
+      };
+    };
   }
 }

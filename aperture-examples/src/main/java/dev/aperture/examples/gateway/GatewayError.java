@@ -88,6 +88,34 @@ record GatewayError(
     return of(ae.httpStatus(), message);
   }
 
+  /**
+   * {@code failure} itself when its message holds none of {@code secrets}; otherwise a stand-in
+   * with the same HTTP status and retryability and the secrets masked. For failures written by
+   * library code that takes an exception (the OpenAI chunk writer's error event).
+   */
+  static ApertureException masked(ApertureException failure, Collection<String> secrets) {
+    String message = String.valueOf(failure.getMessage());
+    String safe = redact(message, secrets);
+    if (safe.equals(message)) {
+      return failure;
+    }
+    int status = failure.httpStatus();
+    boolean retryable = failure.retryable();
+    return new ApertureException(safe) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public int httpStatus() {
+        return status;
+      }
+
+      @Override
+      public boolean retryable() {
+        return retryable;
+      }
+    };
+  }
+
   private static String redact(String text, Collection<String> secrets) {
     String out = text;
     for (String s : secrets) {
