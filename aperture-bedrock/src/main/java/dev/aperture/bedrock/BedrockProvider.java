@@ -5,19 +5,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.ApertureException;
 import dev.aperture.ApiFormat;
 import dev.aperture.bedrock.codec.AnthropicInvokeCodec;
+import dev.aperture.bedrock.codec.AnthropicPassthrough;
 import dev.aperture.bedrock.codec.ConverseCodec;
+import dev.aperture.bedrock.codec.NativeUsage;
 import dev.aperture.bedrock.codec.StreamTranslator;
 import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.ChatResponse;
+import dev.aperture.config.AuthMode;
 import dev.aperture.config.ProviderConfig;
 import dev.aperture.internal.Secrets;
 import dev.aperture.provider.EventSource;
+import dev.aperture.provider.ForwardRequest;
+import dev.aperture.provider.ForwardResponse;
 import dev.aperture.provider.Provider;
 import dev.aperture.provider.RetryPolicy;
+import dev.aperture.provider.UsageSink;
 import dev.aperture.route.Route;
+import dev.aperture.route.RoutingException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import okhttp3.Call;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -25,7 +37,9 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.Buffer;
 import okio.BufferedSource;
+import okio.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +50,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The key is this provider's own (never a process-wide or environment credential); it is sent
  * only in the configured authorization header and removed from every error message.
+ *
+ * <p>Native passthrough ({@link #forward}) sends InvokeModel and Converse requests on byte for
+ * byte, and Anthropic Messages requests for Claude through InvokeModel ({@link #translatedApi}).
  */
 public final class BedrockProvider implements Provider {
   private static final Logger log = LoggerFactory.getLogger(BedrockProvider.class);
   static final MediaType JSON = MediaType.get("application/json");
   static final ObjectMapper MAPPER = new ObjectMapper();
+  /** What the Anthropic API answers a stream with. */
+  static final String SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
   private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
   private final ProviderConfig config;
@@ -155,10 +174,22 @@ public final class BedrockProvider implements Provider {
     return send(request).response;
   }
 
-  /** A call and its successful response. */
-  private record Sent(Call call, Response response) {}
+  /**
+   * A call and its response: a successful one, or (for passthrough only) the error answer left
+   * after the retries, with {@code error} its typed reading and its body still unread.
+   */
+  private record Sent(Call call, Response response, BedrockException error) {}
 
   private Sent send(Request request) {
+    return send(request, false);
+  }
+
+  /**
+   * Sends with retries, all before any byte reaches the caller. A connection failure left after the
+   * retries is thrown; so is an error answer, unless {@code keepErrorAnswer}: then the last one is
+   * returned (passthrough hands Bedrock's own error to the caller).
+   */
+  private Sent send(Request request, boolean keepErrorAnswer) {
     int retries = 0;
     while (true) {
       ApertureException failure;
@@ -166,10 +197,20 @@ public final class BedrockProvider implements Provider {
         Call call = client.newCall(request);
         Response response = call.execute();
         if (response.isSuccessful()) {
-          return new Sent(call, response);
+          return new Sent(call, response, null);
         }
-        try (response) {
-          failure = errorOf(response);
+        boolean keep = false;
+        try {
+          BedrockException error = errorOf(response);
+          keep = keepErrorAnswer && (!error.retryable() || retries >= retryPolicy.maxRetries());
+          if (keep) {
+            return new Sent(call, response, error);
+          }
+          failure = error;
+        } finally {
+          if (!keep) {
+            response.close();
+          }
         }
       } catch (IOException e) {
         failure = connectionFailure(e, true);
@@ -269,6 +310,263 @@ public final class BedrockProvider implements Provider {
 
   private String redact(String text) {
     return Secrets.redact(text, config.apiKey());
+  }
+
+  // ---- native passthrough ----
+
+  /**
+   * {@link ApiFormat#BEDROCK_MODEL_INVOKE} for an Anthropic Messages request to a Claude model when
+   * this provider enables {@code bedrock_model_invoke}; null for anything else.
+   */
+  @Override
+  public ApiFormat translatedApi(ApiFormat inbound, String upstreamModel) {
+    if (inbound != ApiFormat.ANTHROPIC_MESSAGES
+        || !config.supports(ApiFormat.BEDROCK_MODEL_INVOKE)) {
+      return null;
+    }
+    try {
+      return BedrockModelId.parse(upstreamModel).isAnthropic()
+          ? ApiFormat.BEDROCK_MODEL_INVOKE
+          : null;
+    } catch (InvalidModelIdException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Forwards a Bedrock InvokeModel or Converse request unchanged ({@code invoke}, {@code
+   * invoke-with-response-stream}, {@code converse}, {@code converse-stream}), or an Anthropic
+   * Messages request ({@code messages}) to Claude through InvokeModel. Headers are filtered as
+   * {@link ForwardHeaders} describes. The answer streams to the caller as Bedrock sends it, while
+   * the usage is read on the side ({@link ForwardMeter}); for an Anthropic request, a stream comes
+   * back as Anthropic server-sent events and errors as Anthropic error objects.
+   *
+   * <p>Retries happen before anything is returned. Bedrock's error answer left after them is
+   * returned, not thrown, so the caller sees Bedrock's own status, {@code x-amzn-ErrorType} and
+   * body (should the body repeat this provider's key, the key is masked); it is reported to {@code
+   * sink} at once. A connection failure left after the retries is thrown as a {@link
+   * BedrockException}.
+   *
+   * @throws RoutingException (HTTP 404) for an operation the request's format does not have
+   */
+  @Override
+  public ForwardResponse forward(Route route, ForwardRequest request, UsageSink sink) {
+    ApiFormat inbound = request.format();
+    if (inbound == ApiFormat.ANTHROPIC_MESSAGES
+        && route.upstreamApi() == ApiFormat.BEDROCK_MODEL_INVOKE) {
+      return forwardMessages(route, request, sink);
+    }
+    if ((inbound == ApiFormat.BEDROCK_MODEL_INVOKE || inbound == ApiFormat.BEDROCK_CONVERSE)
+        && route.upstreamApi() == inbound) {
+      return forwardNative(route, request, sink);
+    }
+    throw new RoutingException(
+        RoutingException.Reason.FORMAT_NOT_ENABLED,
+        route.requestedModel(),
+        "provider '"
+            + config.id()
+            + "' cannot forward a "
+            + inbound
+            + " request as "
+            + route.upstreamApi());
+  }
+
+  private ForwardResponse forwardNative(Route route, ForwardRequest request, UsageSink sink) {
+    boolean invoke = request.format() == ApiFormat.BEDROCK_MODEL_INVOKE;
+    String operation =
+        checkOperation(
+            request,
+            route,
+            invoke
+                ? List.of("invoke", "invoke-with-response-stream")
+                : List.of("converse", "converse-stream"));
+    Headers headers = ForwardHeaders.upstream(request.headers(), config, name -> false);
+    // The caller's Content-Type goes up as it came; JSON when it sent none.
+    MediaType type = headers.get("Content-Type") == null ? JSON : null;
+    Sent sent =
+        sendForward(
+            route.upstreamModel(), operation, headers, RequestBody.create(request.body(), type));
+    Response response = sent.response;
+    Map<String, List<String>> answerHeaders = ForwardHeaders.downstream(response.headers());
+    if (sent.error != null) {
+      return errorAnswer(sent, answerHeaders, sink, false);
+    }
+    ForwardMeter meter;
+    if (operation.endsWith("stream")) {
+      StreamTranslator translator;
+      if (!invoke) {
+        translator = StreamTranslator.converse(route.requestedModel(), config.id());
+      } else if (BedrockModelId.parse(route.upstreamModel()).isAnthropic()) {
+        translator = StreamTranslator.anthropicInvoke(route.requestedModel(), config.id());
+      } else {
+        translator = StreamTranslator.invocationMetrics();
+      }
+      meter = ForwardMeter.frames(sink, response.code(), config.apiKey(), translator);
+    } else if (invoke) {
+      meter = invokeMeter(sink, response);
+    } else {
+      meter =
+          ForwardMeter.json(
+              sink, response.code(), config.apiKey(), NativeUsage::converseResponse, null);
+    }
+    return passOn(sent, answerHeaders, meter);
+  }
+
+  /** Sends a forwarded request with retries; Bedrock's last error answer is returned. */
+  private Sent sendForward(String model, String operation, Headers headers, RequestBody body) {
+    return send(
+        new Request.Builder().url(url(model, operation)).headers(headers).post(body).build(), true);
+  }
+
+  /** A meter for an InvokeModel JSON answer: its token-count headers, else its body. */
+  private ForwardMeter invokeMeter(UsageSink sink, Response response) {
+    return ForwardMeter.json(
+        sink,
+        response.code(),
+        config.apiKey(),
+        NativeUsage::invokeResponse,
+        NativeUsage.invokeHeaders(response::header));
+  }
+
+  /** The answer's body as Bedrock sends it, shown to {@code meter} as the caller reads it. */
+  private static ForwardResponse passOn(
+      Sent sent, Map<String, List<String>> headers, ForwardMeter meter) {
+    Response response = sent.response;
+    return new MeteredResponse(
+        response.code(), headers, meter.tee(response.body().source()), sent.call, response, meter);
+  }
+
+  private ForwardResponse forwardMessages(Route route, ForwardRequest request, UsageSink sink) {
+    checkOperation(request, route, List.of("messages"));
+    List<String> betas = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : request.headers().entrySet()) {
+      if (e.getKey().equalsIgnoreCase("anthropic-beta")) {
+        betas.addAll(e.getValue());
+      }
+    }
+    AnthropicPassthrough.InvokeRequest invokeRequest =
+        AnthropicPassthrough.invokeRequest(request.body(), betas);
+    // Anthropic's own headers (version, betas) are in the body now; the body is JSON, and the
+    // answer's media types are Bedrock's, whatever the caller accepts from Anthropic.
+    Headers.Builder headers =
+        ForwardHeaders.upstream(
+                request.headers(),
+                config,
+                name ->
+                    name.startsWith("anthropic-")
+                        || name.equals("content-type")
+                        || name.equals("accept"))
+            .newBuilder();
+    if (invokeRequest.stream()) {
+      headers.set("Accept", "application/vnd.amazon.eventstream");
+      headers.set("X-Amzn-Bedrock-Accept", "application/json");
+    } else {
+      headers.set("Accept", "application/json");
+    }
+    Sent sent =
+        sendForward(
+            route.upstreamModel(),
+            invokeRequest.operation(),
+            headers.build(),
+            RequestBody.create(invokeRequest.body(), JSON));
+    Response response = sent.response;
+    Map<String, List<String>> answerHeaders = ForwardHeaders.downstream(response.headers());
+    if (sent.error != null) {
+      return errorAnswer(sent, answerHeaders, sink, true);
+    }
+    if (!invokeRequest.stream()) {
+      // InvokeModel's answer for Claude is the Anthropic Messages response itself.
+      return passOn(sent, answerHeaders, invokeMeter(sink, response));
+    }
+    ForwardMeter meter =
+        ForwardMeter.frames(
+            sink,
+            response.code(),
+            config.apiKey(),
+            StreamTranslator.anthropicInvoke(route.requestedModel(), config.id()));
+    answerHeaders.keySet().removeIf(name -> name.equalsIgnoreCase("X-Amzn-Bedrock-Content-Type"));
+    return new MeteredResponse(
+        response.code(),
+        withContentType(answerHeaders, SSE_CONTENT_TYPE),
+        new AnthropicSseSource(response.body().source(), meter),
+        sent.call,
+        response,
+        meter);
+  }
+
+  /** The request's operation, if it is one of {@code allowed}; a 404 routing error otherwise. */
+  private String checkOperation(ForwardRequest request, Route route, List<String> allowed) {
+    String operation = request.operation();
+    if (!allowed.contains(operation)) {
+      throw new RoutingException(
+          RoutingException.Reason.FORMAT_NOT_ENABLED,
+          route.requestedModel(),
+          "'"
+              + (operation.length() > 64 ? operation.substring(0, 64) + "…" : operation)
+              + "' is not a "
+              + request.format()
+              + " operation provider '"
+              + config.id()
+              + "' forwards; expected "
+              + String.join(" or ", allowed));
+    }
+    return operation;
+  }
+
+  /**
+   * Bedrock's error answer, reported now: as Bedrock sent it, or as an Anthropic error object for a
+   * caller speaking the Anthropic API.
+   */
+  private ForwardResponse errorAnswer(
+      Sent sent, Map<String, List<String>> headers, UsageSink sink, boolean anthropic) {
+    Response response = sent.response;
+    int status = response.code();
+    ForwardMeter meter =
+        ForwardMeter.settled(sink, status, config.apiKey(), sent.error.getMessage());
+    if (anthropic) {
+      byte[] body =
+          AnthropicPassthrough.errorBody(
+              AnthropicPassthrough.errorType(status),
+              sent.error.upstreamMessage().orElse(sent.error.getMessage()));
+      response.close();
+      return new MeteredResponse(
+          status,
+          withContentType(headers, "application/json"),
+          new Buffer().write(body),
+          sent.call,
+          response,
+          meter);
+    }
+    return new MeteredResponse(
+        status, headers, maskKey(response.body().source()), sent.call, response, meter);
+  }
+
+  /**
+   * An error body, unchanged unless it is small enough to have been read whole and repeats this
+   * provider's key (a shared key must never reach a caller); then the key is masked.
+   */
+  private BufferedSource maskKey(BufferedSource body) {
+    String key = config.apiKey();
+    if (config.authMode() == AuthMode.PASSTHROUGH || key.length() < 4) {
+      return body;
+    }
+    try {
+      if (body.request(MAX_ERROR_BODY_BYTES + 1L)
+          || body.getBuffer().indexOf(ByteString.encodeUtf8(key)) < 0) {
+        return body;
+      }
+      return new Buffer().writeUtf8(redact(body.readUtf8()));
+    } catch (IOException e) {
+      return body; // the caller will see the broken body as it is
+    }
+  }
+
+  private static Map<String, List<String>> withContentType(
+      Map<String, List<String>> headers, String contentType) {
+    Map<String, List<String>> out = new LinkedHashMap<>(headers);
+    out.keySet().removeIf(name -> name.equalsIgnoreCase("Content-Type"));
+    out.put("Content-Type", List.of(contentType));
+    return out;
   }
 
   @Override

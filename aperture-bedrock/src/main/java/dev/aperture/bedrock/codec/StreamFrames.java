@@ -40,7 +40,8 @@ final class StreamFrames {
         null);
   }
 
-  private static String messageOf(EventStreamMessage message) {
+  /** The {@code message} (or {@code Message}) of an exception frame's JSON payload; "" if none. */
+  static String messageOf(EventStreamMessage message) {
     try {
       JsonNode node = WireJson.MAPPER.readTree(message.payloadStream());
       String m = node == null ? null : WireJson.text(node, "message");

@@ -28,4 +28,13 @@ public interface StreamTranslator {
   static StreamTranslator anthropicInvoke(String model, String provider) {
     return new AnthropicStreamTranslator(model, provider);
   }
+
+  /**
+   * Makes a translator for InvokeModelWithResponseStream answers of any other model family: it
+   * reads only the usage Bedrock appends to the last chunk ({@code
+   * amazon-bedrock-invocationMetrics}) and emits nothing but the final event.
+   */
+  static StreamTranslator invocationMetrics() {
+    return new InvocationMetricsTranslator();
+  }
 }
