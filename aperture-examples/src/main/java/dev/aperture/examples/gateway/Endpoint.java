@@ -83,7 +83,7 @@ abstract class Endpoint implements HttpHandler {
       throw e;
     } catch (IOException | UncheckedIOException e) {
       // the caller went away mid-answer; nothing left to tell it
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
       GatewayError error = GatewayError.of(e, secrets());
       if (!(e instanceof ApertureException)) {
         console.problem("internal error on " + exchange.getRequestURI().getRawPath() + ": " + e);

@@ -90,23 +90,25 @@ final class ForwardRelay {
       if (noBody) {
         return;
       }
-      try (InputStream in = response.body();
-          OutputStream out = exchange.getResponseBody()) {
-        byte[] buffer = new byte[BUFFER_BYTES];
-        while (true) {
-          int n;
-          try {
-            n = in.read(buffer);
-          } catch (IOException | RuntimeException e) {
-            throw new AnswerBrokenException("the provider's answer broke off: " + e.getMessage(), e);
-          }
-          if (n == -1) {
-            break;
-          }
-          out.write(buffer, 0, n);
-          out.flush();
+      // Not closed on failure: closing the body ends a chunked answer properly, which would make
+      // a cut-off stream look complete to the caller (see AnswerBrokenException).
+      OutputStream out = exchange.getResponseBody();
+      InputStream in = response.body();
+      byte[] buffer = new byte[BUFFER_BYTES];
+      while (true) {
+        int n;
+        try {
+          n = in.read(buffer);
+        } catch (IOException | RuntimeException e) {
+          throw new AnswerBrokenException("the provider's answer broke off: " + e.getMessage(), e);
         }
+        if (n == -1) {
+          break;
+        }
+        out.write(buffer, 0, n);
+        out.flush();
       }
+      out.close();
     }
   }
 

@@ -40,13 +40,14 @@ final class SessionLog implements UsageListener {
   }
 
   /**
-   * One console line, e.g. {@code openai_chat → bedrock/us.anthropic… via bedrock_converse: 200,
-   * 12 in + 8 out tokens, $0.000052 (bedrock-us/claude-haiku-4-5), 41 ms, caller (loopback)}.
+   * One console line, in plain ASCII punctuation so that any console shows it, e.g. {@code
+   * openai_chat -> bedrock/us.anthropic... via bedrock_converse: 200, 12 in + 8 out tokens,
+   * $0.000052 (bedrock-us/claude-haiku-4-5), 41 ms, caller (loopback)}.
    */
   static String describe(UsageRecord r) {
     StringBuilder sb = new StringBuilder();
     sb.append(r.apiIn().map(ApiFormat::configKey).orElse("chat"))
-        .append(" → ")
+        .append(" -> ")
         .append(r.provider())
         .append('/')
         .append(r.upstreamModel())

@@ -79,7 +79,7 @@ class GatewayMainTest {
       assertTrue(
           out()
               .contains(
-                  "openai_chat → bedrock/"
+                  "openai_chat -> bedrock/"
                       + HAIKU
                       + " via bedrock_model_invoke: 200, 14 in + 52 out tokens, $"),
           out());

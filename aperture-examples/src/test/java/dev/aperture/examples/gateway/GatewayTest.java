@@ -106,6 +106,23 @@ class GatewayTest {
       seen.add(call(gateway, chat(GatewayFixture.SONNET, false), 502));
       seen.add(call(gateway, chat("no-such-model", false), 404));
       seen.add(call(gateway, "{\"model\": 42}", 400));
+      // the same through native passthrough: Bedrock's own error answer, relayed, and ours
+      String invoke =
+          "{\"anthropic_version\": \"bedrock-2023-05-31\", \"max_tokens\": 64,"
+              + " \"messages\": [{\"role\": \"user\", \"content\": \"hello\"}]}";
+      bedrock.failNext(
+          1, Failure.of(BedrockErrorType.VALIDATION, "the key " + SECRET + " is not allowed here"));
+      seen.add(forward(gateway, "/bedrock/model/" + HAIKU + "/invoke", invoke, 400));
+      seen.add(forward(gateway, "/bedrock/model/" + OPUS_46 + "/invoke", invoke, 403));
+      seen.add(
+          forward(gateway, "/bedrock/model/" + GatewayFixture.SONNET + "/invoke", invoke, 502));
+      String messages =
+          "{\"model\": \"%s\", \"max_tokens\": 64, \"messages\": [{\"role\": \"user\","
+              + " \"content\": \"hello\"}]}";
+      bedrock.failNext(
+          1, Failure.of(BedrockErrorType.VALIDATION, "the key " + SECRET + " is not allowed here"));
+      seen.add(forward(gateway, "/v1/messages", messages.formatted(HAIKU), 400));
+      seen.add(forward(gateway, "/v1/messages", messages.formatted(OPUS_46), 403));
       try (Response r = gateway.get("/api/sessions")) {
         seen.add(r.headers() + r.body().string());
       }
@@ -124,6 +141,16 @@ class GatewayTest {
       for (String s : seen) {
         assertFalse(s.contains(secret), secret + " leaked in:\n" + s);
       }
+    }
+  }
+
+  private static String forward(
+      GatewayFixture gateway, String path, String body, int expectedStatus) throws Exception {
+    try (Response r =
+        gateway.post(path, body, "Authorization", "Bearer the-callers-own-token")) {
+      String text = r.body().string();
+      assertEquals(expectedStatus, r.code(), text);
+      return r.headers() + text;
     }
   }
 
