@@ -3,6 +3,7 @@ package dev.aperture.examples.gateway;
 import static dev.aperture.examples.gateway.GatewayFixture.HAIKU;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.aperture.bedrock.eventstream.EventStreamMessage;
 import dev.aperture.testing.BedrockEmulator;
 import dev.aperture.testing.BedrockOperation;
 import dev.aperture.testing.Failure;
+import dev.aperture.testing.Pause;
 import dev.aperture.testing.ReceivedRequest;
 import dev.aperture.testing.Reply;
 import java.io.IOException;
@@ -94,6 +96,25 @@ class BedrockEndpointTest {
     ReceivedRequest upstream = bedrock.takeRequest();
     assertEquals(Optional.of(BedrockOperation.CONVERSE_STREAM), upstream.operation());
     assertEquals(CONVERSE_BODY, upstream.body());
+  }
+
+  @Test
+  void eachFrameReachesTheCallerAsBedrockSendsIt() throws Exception {
+    start();
+    Pause pause = Pause.create();
+    bedrock.enqueue(Reply.text("Sunny", " in Paris").pauseAfterFirstDelta(pause));
+    try (Response r =
+            gateway.post("/bedrock/model/" + ENCODED_HAIKU + "/converse-stream", CONVERSE_BODY);
+        EventStreamDecoder frames = EventStreamDecoder.create(r.body().source())) {
+      assertEquals(Optional.of("messageStart"), frames.next().eventType());
+      EventStreamMessage delta = frames.next();
+      assertEquals(Optional.of("contentBlockDelta"), delta.eventType());
+      assertTrue(delta.payloadUtf8().contains("Sunny"));
+      assertFalse(pause.isReleased(), "the delta came before the emulator was let go");
+      pause.release();
+      EventStreamMessage next = frames.next();
+      assertTrue(next.payloadUtf8().contains(" in Paris"), next.payloadUtf8());
+    }
   }
 
   @Test
