@@ -7,19 +7,20 @@ import dev.aperture.access.Identity;
 import dev.aperture.route.ModelRouter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 
 /**
  * {@code POST /bedrock/model/{modelId}/{operation}}: Bedrock Runtime's own API, so that Bedrock
  * clients (Claude Code with {@code ANTHROPIC_BEDROCK_BASE_URL=http://HOST:PORT/bedrock}, AWS SDKs
  * with an endpoint override) can use the gateway. Operations {@code invoke} and {@code
  * invoke-with-response-stream} are InvokeModel, {@code converse} and {@code converse-stream}
- * Converse; the request is forwarded byte for byte and the answer (JSON or AWS event stream) relayed
- * unchanged. The model id is the path segment percent-decoded exactly once. Failures carry {@code
- * x-amzn-ErrorType} and {@code {"message"}}; a provider that does not enable the format gives 404.
+ * Converse; the request is forwarded byte for byte and the answer (JSON or AWS event stream)
+ * relayed unchanged. The model id is the path segment percent-decoded exactly once. Failures carry
+ * {@code x-amzn-ErrorType} and {@code {"message"}}; a provider that does not enable the format
+ * gives 404.
  */
 final class BedrockEndpoint extends Endpoint {
   static final String PREFIX = "/bedrock/";

@@ -18,16 +18,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Watches a configuration file and applies every valid edit. One daemon thread reads the file
- * every {@link #DEFAULT_INTERVAL} and compares a digest of its bytes with the last version seen.
- * Reading a configuration file (a few kilobytes) four times a second costs next to nothing, and
- * unlike a {@link java.nio.file.WatchService} or a modification-time check it sees every edit: one
- * that replaces the file by a rename, one on a file system without change notification, and one
- * that keeps the file's size and lands within its timestamp's granularity (a rotated key is often
- * as long as the old one). A changed file is parsed and handed to the consumer (the router's
- * {@code reload}, which swaps the configuration atomically). A file that does not parse, or that
- * the consumer refuses with a {@link ConfigException}, is reported with every error on the
- * console's error stream, and the running configuration stays; the next edit is tried again.
+ * Watches a configuration file and applies every valid edit. One daemon thread reads the file every
+ * {@link #DEFAULT_INTERVAL} and compares a digest of its bytes with the last version seen. Reading
+ * a configuration file (a few kilobytes) four times a second costs next to nothing, and unlike a
+ * {@link java.nio.file.WatchService} or a modification-time check it sees every edit: one that
+ * replaces the file by a rename, one on a file system without change notification, and one that
+ * keeps the file's size and lands within its timestamp's granularity (a rotated key is often as
+ * long as the old one). A changed file is parsed and handed to the consumer (the router's {@code
+ * reload}, which swaps the configuration atomically). A file that does not parse, or that the
+ * consumer refuses with a {@link ConfigException}, is reported with every error on the console's
+ * error stream, and the running configuration stays; the next edit is tried again.
  */
 final class ConfigWatcher implements AutoCloseable {
   /** How often the file is read. */
@@ -84,7 +84,11 @@ final class ConfigWatcher implements AutoCloseable {
       // Mid-rename or deleted: keep running on what we have, try again next time. Report once.
       if (lastDigest != null) {
         console.problem(
-            "configuration " + file + " cannot be read (" + e + "); the running configuration stays");
+            "configuration "
+                + file
+                + " cannot be read ("
+                + e
+                + "); the running configuration stays");
         lastDigest = null;
       }
       return;
@@ -114,7 +118,8 @@ final class ConfigWatcher implements AutoCloseable {
       }
       console.problem(sb.toString());
     } catch (RuntimeException e) {
-      console.problem("configuration " + file + " not applied (" + e + "); the running configuration stays");
+      console.problem(
+          "configuration " + file + " not applied (" + e + "); the running configuration stays");
     }
   }
 

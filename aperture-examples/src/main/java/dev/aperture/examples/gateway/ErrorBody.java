@@ -1,5 +1,6 @@
 package dev.aperture.examples.gateway;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,12 +15,14 @@ record ErrorBody(String contentType, byte[] body, Map<String, String> headers) {
     headers = Map.copyOf(headers);
   }
 
+  /** A JSON body with no extra headers. */
   static ErrorBody json(byte[] body) {
     return new ErrorBody("application/json", body, Map.of());
   }
 
+  /** This body with header {@code name} set to {@code value}. */
   ErrorBody withHeader(String name, String value) {
-    java.util.Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+    Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
     return new ErrorBody(contentType, body, h);
   }

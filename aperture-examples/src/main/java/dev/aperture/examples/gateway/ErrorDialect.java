@@ -51,7 +51,9 @@ enum ErrorDialect {
 
   private static final OpenAiChatCodec CODEC = OpenAiChatCodec.create();
 
-  /** The body (and any extra headers) for {@code error}; status and Retry-After are the caller's. */
+  /**
+   * The body (and any extra headers) for {@code error}; status and Retry-After are the caller's.
+   */
   abstract ErrorBody render(GatewayError error);
 
   /** Anthropic's error type for an HTTP status. */

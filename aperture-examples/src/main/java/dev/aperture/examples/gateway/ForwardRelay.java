@@ -4,12 +4,13 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.aperture.ApiFormat;
 import dev.aperture.access.Identity;
 import dev.aperture.provider.ForwardRequest;
-import dev.aperture.provider.ImmutableForwardRequest;
 import dev.aperture.provider.ForwardResponse;
+import dev.aperture.provider.ImmutableForwardRequest;
 import dev.aperture.route.ModelRouter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +18,8 @@ import java.util.Set;
 
 /**
  * Native passthrough over HTTP: builds the {@link ForwardRequest} from what the caller sent, hands
- * it to {@link ModelRouter#forward}, and copies the answer back as it arrives, each read flushed
- * at once (a streamed answer reaches the caller event by event; nothing is buffered whole).
+ * it to {@link ModelRouter#forward}, and copies the answer back as it arrives, each read flushed at
+ * once (a streamed answer reaches the caller event by event; nothing is buffered whole).
  */
 final class ForwardRelay {
   /**
@@ -113,7 +114,7 @@ final class ForwardRelay {
   }
 
   private Map<String, List<String>> passedHeaders(HttpExchange exchange) {
-    Map<String, List<String>> passed = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> passed = new LinkedHashMap<>();
     String identityHeader = callers.header();
     for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
       String name = h.getKey().toLowerCase(Locale.ROOT);

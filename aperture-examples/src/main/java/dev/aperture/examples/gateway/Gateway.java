@@ -18,14 +18,13 @@ import java.util.function.Consumer;
 
 /**
  * A small AI gateway over HTTP, built on the library: OpenAI chat completions, Anthropic Messages
- * and Bedrock Runtime requests in, routed by model to the configured providers, with the
- * provider's credential injected, usage metered and errors answered in the caller's own format.
+ * and Bedrock Runtime requests in, routed by model to the configured providers, with the provider's
+ * credential injected, usage metered and errors answered in the caller's own format.
  *
- * <p>Uses the JDK's {@link HttpServer} with a bounded pool of {@value #MAX_THREADS} request
- * threads (a streamed answer holds its thread until it ends; further requests wait in a queue).
- * The configuration file, when there is one, is watched and every valid edit is applied within a
- * second or so without failing a request. Thread-safe; {@link #close()} stops everything it
- * started.
+ * <p>Uses the JDK's {@link HttpServer} with a bounded pool of {@value #MAX_THREADS} request threads
+ * (a streamed answer holds its thread until it ends; further requests wait in a queue). The
+ * configuration file, when there is one, is watched and every valid edit is applied within a second
+ * or so without failing a request. Thread-safe; {@link #close()} stops everything it started.
  */
 public final class Gateway implements AutoCloseable {
   /** Requests served at once. */
@@ -121,6 +120,14 @@ public final class Gateway implements AutoCloseable {
         server.createContext(e.path(), e);
       }
       server.start();
+      if (options.identityHeader() == null
+          && !server.getAddress().getAddress().isLoopbackAddress()) {
+        console.problem(
+            "warning: listening on "
+                + options.bind()
+                + " without --identity-header: callers from other machines are refused (403);"
+                + " put the gateway behind an authenticating proxy that sets an identity header");
+      }
       if (watcher != null) {
         watcher.start(router::reload);
       }
@@ -156,11 +163,18 @@ public final class Gateway implements AutoCloseable {
     return executor;
   }
 
-  /** The address requests go to, e.g. {@code http://127.0.0.1:8080}. */
+  /**
+   * The address requests go to, e.g. {@code http://127.0.0.1:8080}; for a wildcard bind, the
+   * wildcard ({@code http://0.0.0.0:8080}), meaning every address of the machine.
+   */
   public String baseUrl() {
     InetSocketAddress address = server.getAddress();
     InetAddress ip = address.getAddress();
-    String host = ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+    // the JDK reports a wildcard IPv4 bind as the IPv6 wildcard; say it as the user did
+    String host =
+        ip.isAnyLocalAddress()
+            ? "0.0.0.0"
+            : ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
     return "http://" + host + ":" + address.getPort();
   }
 

@@ -59,7 +59,8 @@ record GatewayError(
     }
     String message = String.valueOf(ae.getMessage());
     if (ae instanceof QuotaExceededException q) {
-      return new GatewayError(429, message, null, "insufficient_quota", null, q.retryAfterSeconds(), true);
+      return new GatewayError(
+          429, message, null, "insufficient_quota", null, q.retryAfterSeconds(), true);
     }
     if (ae instanceof OpenAiRequestException r) {
       return new GatewayError(400, message, null, r.code(), r.param().orElse(null), 0, false);
@@ -83,7 +84,8 @@ record GatewayError(
           false);
     }
     if (ae instanceof StreamException s) {
-      return new GatewayError(s.httpStatus(), message, s.errorType().orElse(null), null, null, 0, false);
+      return new GatewayError(
+          s.httpStatus(), message, s.errorType().orElse(null), null, null, 0, false);
     }
     return of(ae.httpStatus(), message);
   }

@@ -5,11 +5,10 @@ import dev.aperture.config.ConfigIssue;
 import java.io.IOException;
 
 /**
- * {@code java -jar aperture-gateway.jar [--config FILE] [--port N] [--bind ADDR]
- * [--identity-header NAME]}: starts a {@link Gateway} and prints {@code listening on
- * http://ADDR:PORT} once it accepts requests. Exit codes: 1 for an invalid configuration (every
- * error on stderr) or an address that cannot be listened on, 2 for a bad command line (usage on
- * stderr).
+ * {@code java -jar aperture-gateway.jar [--config FILE] [--port N] [--bind ADDR] [--identity-header
+ * NAME]}: starts a {@link Gateway} and prints {@code listening on http://ADDR:PORT} once it accepts
+ * requests. Exit codes: 1 for an invalid configuration (every error on stderr) or an address that
+ * cannot be listened on, 2 for a bad command line (usage on stderr).
  */
 public final class GatewayMain {
   private GatewayMain() {}

@@ -18,26 +18,26 @@ public record GatewayOptions(Path config, int port, String bind, String identity
 
   /** What {@code --help} prints, and what a bad command line gets on stderr. */
   public static final String USAGE =
-      String.join(
-          "\n",
-          "usage: java -jar aperture-gateway.jar [--config FILE] [--port N] [--bind ADDR]"
-              + " [--identity-header NAME]",
-          "",
-          "  --config FILE           Aperture configuration (JSON); watched and reloaded on change.",
-          "                          Without it the gateway starts an in-process Bedrock emulator",
-          "                          and a demo configuration (no AWS account needed).",
-          "  --port N                TCP port to listen on (default " + DEFAULT_PORT + "; 0 = any"
-              + " free port)",
-          "  --bind ADDR             address to listen on (default " + DEFAULT_BIND + ")",
-          "  --identity-header NAME  take the caller's identity from this request header, e.g.",
-          "                          X-Forwarded-User. Only safe behind a proxy that authenticates",
-          "                          callers and sets (or strips) the header: anyone who can reach",
-          "                          the gateway directly can claim any identity with it.",
-          "  --help                  show this help",
-          "",
-          "Endpoints: POST /v1/chat/completions, POST /v1/messages,",
-          "  POST /bedrock/model/{id}/invoke|invoke-with-response-stream|converse|converse-stream,",
-          "  GET /v1/models, GET /api/sessions");
+      """
+      usage: java -jar aperture-gateway.jar [--config FILE] [--port N] [--bind ADDR]
+                                            [--identity-header NAME]
+
+        --config FILE           Aperture configuration (JSON); watched and reloaded on change.
+                                Without it the gateway starts an in-process Bedrock emulator
+                                and a demo configuration (no AWS account needed).
+        --port N                TCP port to listen on (default %d; 0 = any free port)
+        --bind ADDR             address to listen on (default %s)
+        --identity-header NAME  take the caller's identity from this request header, e.g.
+                                X-Forwarded-User. Only safe behind a proxy that authenticates
+                                callers and sets (or strips) the header: anyone who can reach
+                                the gateway directly can claim any identity with it. Without
+                                it, only loopback callers are served (as "(loopback)").
+        --help                  show this help
+
+      Endpoints: POST /v1/chat/completions, POST /v1/messages,
+        POST /bedrock/model/{id}/invoke|invoke-with-response-stream|converse|converse-stream,
+        GET /v1/models, GET /api/sessions"""
+          .formatted(DEFAULT_PORT, DEFAULT_BIND);
 
   public GatewayOptions {
     Objects.requireNonNull(bind, "bind");

@@ -12,11 +12,12 @@ import java.io.IOException;
 
 /**
  * {@code GET /api/sessions}: the gateway's recent usage records, oldest first, as a JSON array.
- * Each entry: {@code id}, {@code timestamp} (ISO-8601), {@code identity}, {@code provider}, {@code
- * model}, {@code upstream_model}, {@code api_in}, {@code api_out}, {@code streamed}, {@code status},
- * {@code duration_ms}, {@code session_id}, {@code usage} ({@code input_tokens} is the input that was
- * neither read from nor written to the cache), {@code cost} ({@code {"usd": "0.000052",
- * "cost_basis": …}} or null), {@code tool_calls} (names) and, for failed calls, {@code error}.
+ * Each entry has {@code id}, {@code timestamp} (ISO-8601), {@code identity}, {@code provider},
+ * {@code model}, {@code upstream_model}, {@code api_in}, {@code api_out}, {@code streamed}, {@code
+ * status}, {@code duration_ms}, {@code session_id}, {@code usage}, {@code cost}, {@code tool_calls}
+ * (names) and, for failed calls, {@code error}. In {@code usage}, {@code input_tokens} is the input
+ * that was neither read from nor written to the cache. {@code cost} is {@code {"usd",
+ * "cost_basis"}} with the dollars as a decimal string, or null when the call has no price.
  *
  * <p>Every caller the gateway serves sees every record, as on the gateway's dashboard.
  */

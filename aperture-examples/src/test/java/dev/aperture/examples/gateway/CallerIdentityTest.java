@@ -50,7 +50,8 @@ class CallerIdentityTest {
   void aRemoteCallerNobodyNamedIsRefused() {
     CallerRefusedException e =
         assertThrows(
-            CallerRefusedException.class, () -> new CallerIdentity(null).of(exchange(REMOTE, null)));
+            CallerRefusedException.class,
+            () -> new CallerIdentity(null).of(exchange(REMOTE, null)));
     assertEquals(403, e.httpStatus());
     assertThrows(
         CallerRefusedException.class,

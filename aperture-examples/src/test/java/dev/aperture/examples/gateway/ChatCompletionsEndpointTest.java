@@ -93,7 +93,8 @@ class ChatCompletionsEndpointTest {
             .formatted(HAIKU);
     try (Response r = gateway.post("/v1/chat/completions", request)) {
       assertEquals(200, r.code());
-      assertTrue(r.header("Content-Type").startsWith("text/event-stream"), r.header("Content-Type"));
+      assertTrue(
+          r.header("Content-Type").startsWith("text/event-stream"), r.header("Content-Type"));
       assertEquals("chunked", r.header("Transfer-Encoding"));
       List<String> events = events(r);
       assertEquals("[DONE]", events.get(events.size() - 1));
@@ -147,14 +148,16 @@ class ChatCompletionsEndpointTest {
     start();
     bedrock.enqueue(
         Reply.text("Sunny", " in Paris")
-            .exceptionAfterFrames(3, BedrockErrorType.MODEL_STREAM_ERROR, "the model stream broke"));
+            .exceptionAfterFrames(
+                3, BedrockErrorType.MODEL_STREAM_ERROR, "the model stream broke"));
     try (Response r = gateway.post("/v1/chat/completions", chat(HAIKU, true))) {
       assertEquals(200, r.code());
       List<String> events = events(r);
       assertFalse(events.contains("[DONE]"), events.toString());
       JsonNode last = GatewayJson.MAPPER.readTree(events.get(events.size() - 1));
       assertTrue(last.has("error"), last.toString());
-      assertTrue(last.at("/error/message").asText().contains("the model stream broke"), last.toString());
+      assertTrue(
+          last.at("/error/message").asText().contains("the model stream broke"), last.toString());
     }
   }
 

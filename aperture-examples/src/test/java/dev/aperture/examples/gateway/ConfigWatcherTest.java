@@ -107,8 +107,8 @@ class ConfigWatcherTest {
 
   /**
    * The set-up guide's rotation: Bedrock accepts key A; a new key B is issued (both valid); the
-   * configuration file is edited from A to B while clients keep calling; once every call runs on
-   * B, A is revoked. No client may see a failure at any point.
+   * configuration file is edited from A to B while clients keep calling; once every call runs on B,
+   * A is revoked. No client may see a failure at any point.
    */
   @Test
   void aCredentialRotationUnderLoadFailsNoRequest() throws Exception {
@@ -141,8 +141,7 @@ class ConfigWatcherTest {
                 while (!stop.get()) {
                   boolean startedAfterReload = reloaded.get();
                   boolean stream = (n++ % 2) == 1;
-                  try (Response r =
-                      gateway.post("/v1/chat/completions", chat(HAIKU, stream))) {
+                  try (Response r = gateway.post("/v1/chat/completions", chat(HAIKU, stream))) {
                     String body = r.body().string();
                     if (r.code() != 200 || (stream && !body.contains("[DONE]"))) {
                       failures.add(r.code() + " " + body);
@@ -175,8 +174,7 @@ class ConfigWatcherTest {
 
       // Once every client has completed a call it started after the reload, no call on A is in
       // flight any more: revoke A, and keep calling.
-      assertTrue(
-          GatewayFixture.await(Duration.ofSeconds(20), () -> allAtLeast(afterReload, 1)));
+      assertTrue(GatewayFixture.await(Duration.ofSeconds(20), () -> allAtLeast(afterReload, 1)));
       valid.remove(KEY_A);
       long okAtRevocation = ok.get();
       assertTrue(

@@ -21,7 +21,8 @@ class ErrorDialectTest {
   @Test
   void aQuotaRefusalIsInsufficientQuotaWithRetryAfterForOpenAi() throws IOException {
     GatewayError e =
-        GatewayError.of(new QuotaExceededException("daily-alice", Duration.ofMillis(2500)), List.of());
+        GatewayError.of(
+            new QuotaExceededException("daily-alice", Duration.ofMillis(2500)), List.of());
     assertEquals(429, e.status());
     assertEquals(3, e.retryAfterSeconds());
     JsonNode body = json(ErrorDialect.OPENAI.render(e));
@@ -33,7 +34,8 @@ class ErrorDialectTest {
   void anthropicTypesFollowTheStatus() throws IOException {
     GatewayError e =
         GatewayError.of(
-            new AccessDeniedException(AccessDeniedException.Reason.NO_ROLE, "bedrock/m"), List.of());
+            new AccessDeniedException(AccessDeniedException.Reason.NO_ROLE, "bedrock/m"),
+            List.of());
     JsonNode body = json(ErrorDialect.ANTHROPIC.render(e));
     assertEquals("error", body.get("type").asText());
     assertEquals("permission_error", body.at("/error/type").asText());

@@ -92,19 +92,19 @@ final class GatewayFixture implements AutoCloseable {
    */
   static String config(BedrockEmulator bedrock, String key, String compatibility, String rest) {
     return """
-        {
-          "providers": {
-            "bedrock": {
-              "baseurl": "%s",
-              "apikey": "%s",
-              "authorization": "bearer",
-              "models": ["%s", "%s", "%s", "%s"],
-              "cost_basis": "bedrock-us",
-              "compatibility": {%s}
-            }
-          }%s
-        }
-        """
+           {
+             "providers": {
+               "bedrock": {
+                 "baseurl": "%s",
+                 "apikey": "%s",
+                 "authorization": "bearer",
+                 "models": ["%s", "%s", "%s", "%s"],
+                 "cost_basis": "bedrock-us",
+                 "compatibility": {%s}
+               }
+             }%s
+           }
+           """
         .formatted(bedrock.baseUrl(), key, HAIKU, SONNET, OPUS_45, OPUS_46, compatibility, rest);
   }
 
@@ -146,8 +146,8 @@ final class GatewayFixture implements AutoCloseable {
   /** An OpenAI chat-completions body asking {@code model} to answer "hello". */
   static String chat(String model, boolean stream) {
     return """
-        {"model": "%s", "stream": %s, "messages": [{"role": "user", "content": "hello"}]}
-        """
+           {"model": "%s", "stream": %s, "messages": [{"role": "user", "content": "hello"}]}
+           """
         .formatted(model, stream);
   }
 

@@ -54,7 +54,8 @@ class GatewayOptionsTest {
   void aPortOutOfRangeIsRefused() {
     var e =
         assertThrows(
-            GatewayOptions.BadArgumentsException.class, () -> GatewayOptions.parse("--port", "70000"));
+            GatewayOptions.BadArgumentsException.class,
+            () -> GatewayOptions.parse("--port", "70000"));
     assertTrue(e.getMessage().contains("70000"), e.getMessage());
     assertThrows(
         GatewayOptions.BadArgumentsException.class, () -> GatewayOptions.parse("--port", "http"));

@@ -53,21 +53,21 @@ class GatewayTest {
   }
 
   /**
-   * Three providers: {@code bedrock} (Haiku) whose key the emulator accepts, {@code refused}
-   * (Opus 4.6) whose key it refuses, {@code down} (Sonnet) on a port nobody listens on.
+   * Three providers: {@code bedrock} (Haiku) whose key the emulator accepts, {@code refused} (Opus
+   * 4.6) whose key it refuses, {@code down} (Sonnet) on a port nobody listens on.
    */
   private String config(int closedPort) {
     return """
-        {"providers": {
-          "bedrock": {"baseurl": "%1$s", "apikey": "%2$s", "models": ["%4$s"],
-                      "cost_basis": "bedrock-us", "compatibility": {"bedrock_model_invoke": true}},
-          "refused": {"baseurl": "%1$s", "apikey": "%3$s", "models": ["%5$s"],
-                      "cost_basis": "bedrock-us", "compatibility": {"bedrock_model_invoke": true}},
-          "down": {"baseurl": "http://127.0.0.1:%6$d", "apikey": "%7$s",
-                   "models": ["%8$s"], "cost_basis": "bedrock-us",
-                   "compatibility": {"bedrock_model_invoke": true}}
-        }}
-        """
+{"providers": {
+  "bedrock": {"baseurl": "%1$s", "apikey": "%2$s", "models": ["%4$s"],
+              "cost_basis": "bedrock-us", "compatibility": {"bedrock_model_invoke": true}},
+  "refused": {"baseurl": "%1$s", "apikey": "%3$s", "models": ["%5$s"],
+              "cost_basis": "bedrock-us", "compatibility": {"bedrock_model_invoke": true}},
+  "down": {"baseurl": "http://127.0.0.1:%6$d", "apikey": "%7$s",
+           "models": ["%8$s"], "cost_basis": "bedrock-us",
+           "compatibility": {"bedrock_model_invoke": true}}
+}}
+"""
         .formatted(
             bedrock.baseUrl(),
             SECRET,
@@ -146,8 +146,7 @@ class GatewayTest {
 
   private static String forward(
       GatewayFixture gateway, String path, String body, int expectedStatus) throws Exception {
-    try (Response r =
-        gateway.post(path, body, "Authorization", "Bearer the-callers-own-token")) {
+    try (Response r = gateway.post(path, body, "Authorization", "Bearer the-callers-own-token")) {
       String text = r.body().string();
       assertEquals(expectedStatus, r.code(), text);
       return r.headers() + text;

@@ -46,9 +46,9 @@ class MessagesEndpointTest {
 
   static String messages(String model, boolean stream) {
     return """
-        {"model": "%s", "max_tokens": 256, "stream": %s,
-         "messages": [{"role": "user", "content": "Weather in Paris?"}]}
-        """
+           {"model": "%s", "max_tokens": 256, "stream": %s,
+            "messages": [{"role": "user", "content": "Weather in Paris?"}]}
+           """
         .formatted(model, stream);
   }
 
@@ -93,7 +93,8 @@ class MessagesEndpointTest {
     bedrock.enqueue(Reply.text("Sunny", " in", " Paris").usage(21, 7));
     try (Response r = gateway.post("/v1/messages", messages(HAIKU, true))) {
       assertEquals(200, r.code());
-      assertTrue(r.header("Content-Type").startsWith("text/event-stream"), r.header("Content-Type"));
+      assertTrue(
+          r.header("Content-Type").startsWith("text/event-stream"), r.header("Content-Type"));
       List<String> types = new ArrayList<>();
       StringBuilder text = new StringBuilder();
       BufferedSource source = r.body().source();
@@ -158,7 +159,8 @@ class MessagesEndpointTest {
     gateway =
         GatewayFixture.start(
             dir,
-            GatewayFixture.config(bedrock, bedrock.apiKey(), "\"bedrock_model_invoke\": true", grants),
+            GatewayFixture.config(
+                bedrock, bedrock.apiKey(), "\"bedrock_model_invoke\": true", grants),
             o -> o.withIdentityHeader("X-Caller"),
             b -> {});
     try (Response r =

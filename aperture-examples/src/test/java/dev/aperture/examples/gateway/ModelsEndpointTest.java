@@ -34,9 +34,9 @@ class ModelsEndpointTest {
   }
 
   /**
-   * Provider {@code bedrock} (the four models) and a disabled provider {@code legacy}; alice may use
-   * everything of {@code bedrock}, the CI machines only Haiku, carol everything, bob has models but
-   * no role.
+   * Provider {@code bedrock} (the four models) and a disabled provider {@code legacy}; alice may
+   * use everything of {@code bedrock}, the CI machines only Haiku, carol everything, bob has models
+   * but no role.
    */
   private String config() {
     String rest =
@@ -53,8 +53,7 @@ class ModelsEndpointTest {
           ]
         """;
     String config =
-        GatewayFixture.config(
-            bedrock, bedrock.apiKey(), "\"bedrock_model_invoke\": true", rest);
+        GatewayFixture.config(bedrock, bedrock.apiKey(), "\"bedrock_model_invoke\": true", rest);
     // add the disabled provider next to "bedrock"
     return config.replace(
         "\"providers\": {",
@@ -84,11 +83,11 @@ class ModelsEndpointTest {
 
   @Test
   void everyCallerSeesOnlyTheModelsItsGrantsOpen() throws Exception {
-    gateway =
-        GatewayFixture.start(dir, config(), o -> o.withIdentityHeader("X-Caller"), b -> {});
+    gateway = GatewayFixture.start(dir, config(), o -> o.withIdentityHeader("X-Caller"), b -> {});
     List<String> all = List.of(HAIKU, SONNET, OPUS_45, OPUS_46);
     assertEquals(all, models("X-Caller", "alice@example.com"));
-    assertEquals(all, models("X-Caller", "carol@example.com")); // the disabled provider's model is left out
+    assertEquals(
+        all, models("X-Caller", "carol@example.com")); // the disabled provider's model is left out
     assertEquals(List.of(HAIKU), models("X-Caller", "tag:ci"));
     assertEquals(List.of(), models("X-Caller", "bob@example.com")); // no role
     assertEquals(List.of(), models()); // (loopback) has no grant
@@ -97,8 +96,7 @@ class ModelsEndpointTest {
 
   @Test
   void theIdentityHeaderDecidesWhoMayCall() throws Exception {
-    gateway =
-        GatewayFixture.start(dir, config(), o -> o.withIdentityHeader("X-Caller"), b -> {});
+    gateway = GatewayFixture.start(dir, config(), o -> o.withIdentityHeader("X-Caller"), b -> {});
     try (Response r =
         gateway.post("/v1/chat/completions", chat(SONNET, false), "X-Caller", "tag:ci")) {
       assertEquals(403, r.code());
