@@ -5,6 +5,7 @@ import dev.aperture.bedrock.codec.StreamTranslator;
 import dev.aperture.bedrock.eventstream.EventStreamDecoder;
 import dev.aperture.bedrock.eventstream.EventStreamMessage;
 import dev.aperture.chat.ChatEvent;
+import dev.aperture.internal.Secrets;
 import dev.aperture.provider.EventSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,12 +25,15 @@ final class BedrockEventSource implements EventSource {
   private final EventStreamDecoder decoder;
   private final StreamTranslator translator;
   private final String providerId;
+  private final String apiKey;
   private final ArrayDeque<ChatEvent> pending = new ArrayDeque<>();
   private final List<ChatEvent> scratch = new ArrayList<>(4);
   private boolean ended;
   private boolean closed;
 
-  BedrockEventSource(Call call, Response response, StreamTranslator translator, String providerId) {
+  BedrockEventSource(
+      Call call, Response response, StreamTranslator translator, String providerId, String apiKey) {
+    this.apiKey = apiKey;
     this.call = call;
     this.response = response;
     this.decoder = EventStreamDecoder.create(response.body().source());
@@ -68,6 +72,10 @@ final class BedrockEventSource implements EventSource {
       scratch.clear();
       try {
         translator.accept(message, scratch);
+      } catch (StreamException e) {
+        ended = true;
+        close();
+        throw redacted(e);
       } catch (RuntimeException e) {
         ended = true;
         close();
@@ -76,6 +84,18 @@ final class BedrockEventSource implements EventSource {
       pending.addAll(scratch);
     }
     return pending.poll();
+  }
+
+  /**
+   * The exception with the provider's key removed from its message, should the upstream echo it.
+   */
+  private StreamException redacted(StreamException e) {
+    String message = String.valueOf(e.getMessage());
+    String clean = Secrets.redact(message, apiKey);
+    if (clean.equals(message)) {
+      return e;
+    }
+    return new StreamException(e.kind(), e.errorType().orElse(null), clean, e.retryable(), null);
   }
 
   @Override

@@ -142,7 +142,8 @@ public final class BedrockProvider implements Provider {
         isInvoke
             ? StreamTranslator.anthropicInvoke(route.requestedModel(), config.id())
             : StreamTranslator.converse(route.requestedModel(), config.id());
-    return new BedrockEventSource(sent.call, sent.response, translator, config.id());
+    return new BedrockEventSource(
+        sent.call, sent.response, translator, config.id(), config.apiKey());
   }
 
   /** The upstream URL for {@code modelId} and operation, with the id encoded exactly once. */

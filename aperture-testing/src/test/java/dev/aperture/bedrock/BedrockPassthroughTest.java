@@ -168,6 +168,7 @@ class BedrockPassthroughTest {
     assertTrue(sse.stripTrailing().endsWith("}"), sse);
     assertTrue(sse.contains("event: message_stop"), sse);
     assertEquals(Usage.of(4, 2), log.records().get(0).usage());
+    assertTrue(log.records().get(0).streamed(), "\"stream\": true in the body streams");
   }
 
   @Test

@@ -251,4 +251,17 @@ class BedrockStreamingTest {
         assertThrows(StreamException.class, () -> drain(router("converse").stream(ask())));
     assertEquals(StreamException.Kind.TRUNCATED, e.kind());
   }
+
+  @Test
+  void aKeyEchoedInAnExceptionFrameNeverReachesTheCaller() {
+    bedrock.enqueue(
+        Reply.text("a", "b")
+            .exceptionAfterFrames(
+                2, BedrockErrorType.VALIDATION, "bad key " + bedrock.apiKey() + " in request"));
+    StreamException e =
+        assertThrows(StreamException.class, () -> drain(router("converse").stream(ask())));
+    assertFalse(e.getMessage().contains(bedrock.apiKey()), e.getMessage());
+    assertTrue(e.getMessage().contains("bad key ****"), e.getMessage());
+    assertFalse(log.records().get(0).error().orElseThrow().contains(bedrock.apiKey()));
+  }
 }

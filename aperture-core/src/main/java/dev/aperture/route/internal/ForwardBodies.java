@@ -33,6 +33,19 @@ final class ForwardBodies {
   }
 
   /**
+   * Whether the answer streams: the operation says so (Bedrock), or the body's {@code "stream":
+   * true} does (Anthropic Messages, OpenAI chat).
+   */
+  static boolean streaming(ForwardRequest request) {
+    if (request.streaming()) {
+      return true;
+    }
+    JsonNode root = tree(request);
+    JsonNode stream = root == null ? null : root.get("stream");
+    return stream != null && stream.asBoolean(false);
+  }
+
+  /**
    * The session id: a client header ({@code x-session-id}, {@code session_id}), Claude Code's
    * session inside {@code metadata.user_id}, a fingerprint of the conversation's start, or random.
    */

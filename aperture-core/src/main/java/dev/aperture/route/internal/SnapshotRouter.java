@@ -230,7 +230,7 @@ public final class SnapshotRouter implements ModelRouter {
             request.identity().principal(),
             model,
             request.format(),
-            request.streaming(),
+            ForwardBodies.streaming(request),
             ForwardBodies.sessionId(request),
             buckets);
     UsageSink sink =

@@ -57,7 +57,8 @@ class GatewayTest {
    * 4.6) whose key it refuses, {@code down} (Sonnet) on a port nobody listens on.
    */
   private String config(int closedPort) {
-    return """
+    return
+"""
 {"providers": {
   "bedrock": {"baseurl": "%1$s", "apikey": "%2$s", "models": ["%4$s"],
               "cost_basis": "bedrock-us", "compatibility": {"bedrock_model_invoke": true}},
