@@ -16,7 +16,6 @@ import dev.aperture.testing.ReceivedRequest;
 import dev.aperture.testing.Reply;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -250,16 +249,5 @@ class ChatCompletionsEndpointTest {
       assertEquals(404, r.code());
       assertTrue(json(r).has("error"));
     }
-  }
-
-  @Test
-  void theAnswerIsFastEnoughToBeInteractive() throws Exception {
-    // guards against a gateway that waits on a timeout somewhere (e.g. for the request body)
-    start();
-    long started = System.nanoTime();
-    try (Response r = gateway.post("/v1/chat/completions", chat(HAIKU, false))) {
-      assertEquals(200, r.code());
-    }
-    assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(5)) < 0);
   }
 }
