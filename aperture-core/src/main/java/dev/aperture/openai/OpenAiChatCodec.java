@@ -178,20 +178,7 @@ public final class OpenAiChatCodec {
     if (reasoning != null) {
       g.writeStringField("reasoning_content", reasoning.toString());
     }
-    if (!response.toolCalls().isEmpty()) {
-      g.writeArrayFieldStart("tool_calls");
-      for (ContentPart.ToolCall call : response.toolCalls()) {
-        g.writeStartObject();
-        g.writeStringField("id", call.id());
-        g.writeStringField("type", "function");
-        g.writeObjectFieldStart("function");
-        g.writeStringField("name", call.name());
-        g.writeStringField("arguments", call.argumentsJson());
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    }
+    OpenAiWire.writeToolCalls(g, response.toolCalls());
   }
 
   /**

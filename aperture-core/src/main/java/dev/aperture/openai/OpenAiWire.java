@@ -2,9 +2,11 @@ package dev.aperture.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.aperture.ApertureException;
+import dev.aperture.chat.ContentPart;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.Usage;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -134,6 +136,28 @@ final class OpenAiWire {
       code = "rate_limit_exceeded";
     }
     writeErrorEnvelope(g, error.getMessage(), errorType(status), param, code);
+  }
+
+  /**
+   * An assistant message's {@code tool_calls} array ({@code arguments} as a JSON string); nothing
+   * when there are no calls.
+   */
+  static void writeToolCalls(JsonGenerator g, List<ContentPart.ToolCall> calls) throws IOException {
+    if (calls.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("tool_calls");
+    for (ContentPart.ToolCall call : calls) {
+      g.writeStartObject();
+      g.writeStringField("id", call.id());
+      g.writeStringField("type", "function");
+      g.writeObjectFieldStart("function");
+      g.writeStringField("name", call.name());
+      g.writeStringField("arguments", call.argumentsJson());
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   static void writeNullableString(JsonGenerator g, String name, String value) throws IOException {

@@ -285,20 +285,7 @@ final class RequestEncoder {
     if (reasoning != null && reasoning.length() > 0) {
       g.writeStringField("reasoning_content", reasoning.toString());
     }
-    if (!calls.isEmpty()) {
-      g.writeArrayFieldStart("tool_calls");
-      for (ContentPart.ToolCall call : calls) {
-        g.writeStartObject();
-        g.writeStringField("id", call.id());
-        g.writeStringField("type", "function");
-        g.writeObjectFieldStart("function");
-        g.writeStringField("name", call.name());
-        g.writeStringField("arguments", call.argumentsJson());
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    }
+    OpenAiWire.writeToolCalls(g, calls);
     g.writeEndObject();
   }
 

@@ -218,7 +218,9 @@ public final class AnthropicPassthrough {
    * The Anthropic error type the Anthropic API answers an HTTP {@code status} with: {@code
    * invalid_request_error} (400), {@code authentication_error} (401), {@code permission_error}
    * (403), {@code not_found_error} (404), {@code request_too_large} (413), {@code rate_limit_error}
-   * (429), {@code overloaded_error} (503, 529), {@code api_error} otherwise.
+   * (429), {@code overloaded_error} (503, 529), {@code api_error} for 5xx and for Bedrock's model
+   * failures (408 ModelTimeoutException, 424 ModelErrorException), {@code invalid_request_error}
+   * for other 4xx.
    */
   public static String errorType(int status) {
     switch (status) {
@@ -237,8 +239,11 @@ public final class AnthropicPassthrough {
       case 503:
       case 529:
         return "overloaded_error";
-      default:
+      case 408:
+      case 424:
         return "api_error";
+      default:
+        return status >= 500 ? "api_error" : "invalid_request_error";
     }
   }
 

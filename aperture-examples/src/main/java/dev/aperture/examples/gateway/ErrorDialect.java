@@ -1,6 +1,7 @@
 package dev.aperture.examples.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aperture.bedrock.codec.AnthropicPassthrough;
 import dev.aperture.openai.OpenAiChatCodec;
 
 /**
@@ -56,23 +57,9 @@ enum ErrorDialect {
    */
   abstract ErrorBody render(GatewayError error);
 
-  /** Anthropic's error type for an HTTP status. */
+  /** Anthropic's error type for an HTTP status (one mapping, shared with the passthrough). */
   static String anthropicType(int status) {
-    switch (status) {
-      case 401:
-        return "authentication_error";
-      case 403:
-        return "permission_error";
-      case 404:
-        return "not_found_error";
-      case 429:
-        return "rate_limit_error";
-      case 503:
-      case 529:
-        return "overloaded_error";
-      default:
-        return status >= 500 ? "api_error" : "invalid_request_error";
-    }
+    return AnthropicPassthrough.errorType(status);
   }
 
   /** Bedrock's error type (the {@code x-amzn-ErrorType} name) for an HTTP status. */
