@@ -179,4 +179,46 @@ class ModelRouterAccessTest {
     assertTrue(FakeProvider.seen.isEmpty());
     assertEquals("other:x", r.chat(ask(ALICE, "sonnet")).text(), "a modified model is re-routed");
   }
+
+  @Test
+  void interceptorsAlsoGuardNativePassthrough() {
+    ModelRouter r =
+        router(base().build())
+            .addInterceptor(
+                (ctx, req) ->
+                    ctx.api().equals("openai_chat")
+                        ? InterceptDecision.block(403, "no passthrough for " + req.model())
+                        : InterceptDecision.allow())
+            .build();
+    RequestBlockedException blocked =
+        assertThrows(
+            RequestBlockedException.class,
+            () ->
+                r.forward(
+                    dev.aperture.provider.ForwardRequest.builder()
+                        .format(ApiFormat.OPENAI_CHAT)
+                        .operation("chat/completions")
+                        .model("sonnet")
+                        .body(new byte[0])
+                        .identity(ALICE)
+                        .build()));
+    assertEquals("no passthrough for sonnet", blocked.getMessage());
+  }
+
+  @Test
+  void aFailingCostCalculatorStillLeavesAUsageRecord() {
+    UsageLog log = UsageLog.withCapacity(10);
+    ModelRouter r =
+        ModelRouter.builder(base().build())
+            .addProviderFactory(FakeProvider.FACTORY)
+            .costCalculator(
+                (b, m, u) -> {
+                  throw new IllegalStateException("price table bug");
+                })
+            .addUsageListener(log)
+            .build();
+    assertEquals("bedrock-us:sonnet", r.chat(ask(ALICE, "sonnet")).text());
+    assertTrue(
+        log.records().get(0).costUnavailableReason().orElseThrow().contains("price table bug"));
+  }
 }

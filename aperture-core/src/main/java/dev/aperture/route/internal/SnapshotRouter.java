@@ -120,7 +120,9 @@ public final class SnapshotRouter implements ModelRouter {
   }
 
   @Override
-  public void reload(ApertureConfig config) {
+  public synchronized void reload(ApertureConfig config) {
+    // synchronized: two reloads must not interleave their snapshot and quota updates; lookups
+    // and calls never take this lock.
     // Build fully before publishing: a failure leaves the old snapshot in force.
     Snapshot next = new Snapshot(config, factories, context);
     current.set(next);
@@ -220,9 +222,36 @@ public final class SnapshotRouter implements ModelRouter {
   public ForwardResponse forward(ForwardRequest request) {
     Snapshot s = current.get();
     String model = request.model().orElseGet(() -> ForwardBodies.model(request));
+    String sessionId = ForwardBodies.sessionId(request);
     Route route = s.routeForward(model, request.format());
     List<ResolvedBucket> buckets = authorize(s, request.identity(), route);
+    if (!interceptors.interceptors().isEmpty()) {
+      // Interceptors see the call's context and a request carrying its model and identity (the
+      // native body is not decoded): they can allow it, block it, or redirect it to another model.
+      ChatRequest probe =
+          ChatRequest.builder()
+              .model(model)
+              .identity(request.identity())
+              .inboundFormat(request.format())
+              .sessionId(sessionId)
+              .build();
+      ChatRequest after =
+          interceptors.before(
+              new InterceptContext(
+                  request.identity(),
+                  route.providerId(),
+                  model,
+                  request.format().configKey(),
+                  sessionId),
+              probe);
+      if (!after.model().equals(model)) {
+        model = after.model();
+        route = s.routeForward(model, request.format());
+        buckets = authorize(s, request.identity(), route);
+      }
+    }
     Provider provider = s.provider(route.providerId());
+    Route chosen = route;
     Call call =
         new Call(
             s,
@@ -231,18 +260,19 @@ public final class SnapshotRouter implements ModelRouter {
             model,
             request.format(),
             ForwardBodies.streaming(request),
-            ForwardBodies.sessionId(request),
+            sessionId,
             buckets);
     UsageSink sink =
         (status, usage, toolCalls, error) -> {
           if (error == null && status < 400) {
-            call.succeeded(usage, cost(route.provider(), route.upstreamModel(), usage), toolCalls);
+            call.succeeded(
+                usage, cost(chosen.provider(), chosen.upstreamModel(), usage), toolCalls);
           } else {
             call.failed(error == null ? "HTTP " + status : error, status, usage, toolCalls);
           }
         };
     try {
-      return provider.forward(route, request, sink);
+      return provider.forward(chosen, request, sink);
     } catch (RuntimeException e) {
       call.failed(e);
       throw e;
@@ -274,7 +304,13 @@ public final class SnapshotRouter implements ModelRouter {
         provider.modelCostMap().isEmpty()
             ? costCalculator
             : ModelCostMap.withRules(costCalculator, provider.modelCostMap());
-    return calculator.cost(provider.costBasis().get(), model, usage);
+    try {
+      return calculator.cost(provider.costBasis().get(), model, usage);
+    } catch (RuntimeException e) {
+      // A calculator is an extension point; its bug must not lose the usage record.
+      log.warn("cost calculator failed for {}/{}", provider.id(), model, e);
+      return CostResult.unpriced("the cost calculator failed: " + e);
+    }
   }
 
   private static List<String> toolNames(ChatResponse response) {
