@@ -99,6 +99,16 @@ public final class BedrockProvider implements Provider {
 
   @Override
   public ApiFormat unifiedApi(String upstreamModel) {
+    if (config.authMode() == AuthMode.PASSTHROUGH) {
+      // Unified calls carry no caller credential, and the shared key must not stand in for it.
+      throw new RoutingException(
+          RoutingException.Reason.FORMAT_NOT_ENABLED,
+          upstreamModel,
+          "provider '"
+              + config.id()
+              + "' forwards each caller's own credential (auth_mode passthrough); unified"
+              + " chat/stream calls carry none: send native requests through forward()");
+    }
     return strategy.choose(config, BedrockModelId.parse(upstreamModel));
   }
 
@@ -157,15 +167,9 @@ public final class BedrockProvider implements Provider {
   }
 
   private Request request(String modelId, String operation, byte[] body, boolean acceptJson) {
-    Request.Builder b = new Request.Builder().url(url(modelId, operation));
-    for (ProviderConfig.Header h : config.addHeaders()) {
-      b.addHeader(h.name(), h.value());
-    }
-    if (!config.apiKey().isEmpty()) {
-      // header(), not addHeader(): the provider's credential replaces anything else by that name
-      b.header(
-          config.authorization().headerName(), config.authorization().headerValue(config.apiKey()));
-    }
+    Headers.Builder headers = new Headers.Builder();
+    ForwardHeaders.configured(config, headers, true);
+    Request.Builder b = new Request.Builder().url(url(modelId, operation)).headers(headers.build());
     if (acceptJson) {
       b.header("Accept", "application/json");
     }

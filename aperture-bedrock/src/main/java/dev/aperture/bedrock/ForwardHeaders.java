@@ -100,14 +100,41 @@ final class ForwardHeaders {
         }
       }
     }
-    for (ProviderConfig.Header h : config.addHeaders()) {
-      b.add(h.name(), h.value());
-    }
-    if (!passthrough && !config.apiKey().isEmpty()) {
-      b.set(
-          config.authorization().headerName(), config.authorization().headerValue(config.apiKey()));
-    }
+    configured(config, b, !passthrough);
     return b.build();
+  }
+
+  /**
+   * Adds the provider's {@code add_headers}, then (when {@code injectKey}) sets its credential,
+   * replacing any header of that name. A value an HTTP header cannot carry is refused with an error
+   * that does not quote it: it may be the key.
+   */
+  static void configured(ProviderConfig config, Headers.Builder b, boolean injectKey) {
+    for (ProviderConfig.Header h : config.addHeaders()) {
+      try {
+        b.add(h.name(), h.value());
+      } catch (IllegalArgumentException e) {
+        throw new BedrockRequestException(
+            "provider '"
+                + config.id()
+                + "': add_headers '"
+                + printable(h.name())
+                + "' has a value an HTTP header cannot carry (only visible ASCII)");
+      }
+    }
+    if (injectKey && !config.apiKey().isEmpty()) {
+      try {
+        b.set(
+            config.authorization().headerName(),
+            config.authorization().headerValue(config.apiKey()));
+      } catch (IllegalArgumentException e) {
+        throw new BedrockRequestException(
+            "provider '"
+                + config.id()
+                + "': the apikey holds a character an HTTP header cannot"
+                + " carry (only visible ASCII); check for a stray space or non-ASCII character");
+      }
+    }
   }
 
   /** The answer's headers to pass on, names as Bedrock sent them, in order. */

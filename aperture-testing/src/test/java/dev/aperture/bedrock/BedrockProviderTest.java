@@ -347,4 +347,37 @@ class BedrockProviderTest {
         ModelRouter.builder(bedrock.config("bedrock", HAIKU)).discoverProviderFactories().build();
     assertEquals(BedrockEmulator.DEFAULT_TEXT, router.chat(hello(HAIKU)).text());
   }
+
+  @Test
+  void aKeyAnHttpHeaderCannotCarryIsRefusedWithoutQuotingIt() {
+    String key = "SECRETKEY\u00e9abc";
+    ProviderConfig p =
+        ProviderConfig.builder()
+            .from(bedrock.providerConfig("bedrock", HAIKU))
+            .apiKey(key)
+            .authorization(dev.aperture.config.AuthorizationScheme.X_API_KEY)
+            .build();
+    ModelRouter r =
+        router(
+            ApertureConfig.builder().putProvider("bedrock", p).build(), UsageLog.withCapacity(10));
+    RuntimeException e = assertThrows(RuntimeException.class, () -> r.chat(hello(HAIKU)));
+    assertFalse(e.getMessage().contains("SECRETKEY"), e.getMessage());
+    assertTrue(e.getMessage().contains("apikey"), e.getMessage());
+    assertEquals(0, bedrock.requestCount());
+  }
+
+  @Test
+  void aPassthroughProviderRefusesUnifiedCallsInsteadOfLendingItsSharedKey() {
+    ProviderConfig p =
+        ProviderConfig.builder()
+            .from(bedrock.providerConfig("bedrock", HAIKU))
+            .authMode(dev.aperture.config.AuthMode.PASSTHROUGH)
+            .build();
+    ModelRouter r =
+        router(
+            ApertureConfig.builder().putProvider("bedrock", p).build(), UsageLog.withCapacity(10));
+    var e = assertThrows(dev.aperture.route.RoutingException.class, () -> r.chat(hello(HAIKU)));
+    assertTrue(e.getMessage().contains("passthrough"), e.getMessage());
+    assertEquals(0, bedrock.requestCount());
+  }
 }

@@ -191,6 +191,13 @@ final class ProviderReader {
         // Silenced: the macro did not resolve; the text is only "${NAME}", which messages name.
         apiKeys.add(key);
       }
+      if (!isHeaderValue(key)) {
+        // Never quote it: an HTTP client would, in its own error, if we let it through.
+        issues.error(
+            at,
+            "the apikey holds a character an HTTP header cannot carry (only visible ASCII is"
+                + " allowed); check for a stray space, line break or non-ASCII character");
+      }
       b.apiKey(key);
     } else if (authMode != AuthMode.PASSTHROUGH
         && (key != null || Fields.get(p, "apikey") == null)) {
@@ -359,12 +366,26 @@ final class ProviderReader {
       } else if (!isToken(name)) {
         issues.error(
             hAt, "the header name in this add_headers entry has characters HTTP does not allow");
-      } else if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-        issues.error(hAt, "a header value must not contain line breaks or NUL characters");
+      } else if (!isHeaderValue(value)) {
+        issues.error(
+            hAt,
+            "a header value may hold only visible ASCII characters, spaces and tabs (no line"
+                + " breaks, no non-ASCII)");
       } else {
         b.addAddHeader(ProviderConfig.Header.of(name, value));
       }
     }
+  }
+
+  /** Whether {@code value} can be sent as an HTTP header value: tab and 0x20–0x7E only. */
+  static boolean isHeaderValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c != '\t' && (c < 0x20 || c > 0x7e)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code name} is an RFC 9110 token, the syntax of a header name. */
