@@ -290,8 +290,13 @@ final class RequestHygiene {
       return cleanToolResult(result, where);
     } else if (part instanceof ContentPart.Unknown u) {
       return normalise(u, where);
+    } else if (part instanceof ContentPart.Reasoning r
+        && (r.signature() == null || r.signature().isEmpty())) {
+      // Reasoning echoed without its signature (OpenAI-style clients cannot carry one) is refused
+      // by Bedrock; the model does not need its own old reasoning back, so it is left out.
+      return null;
     }
-    // Document, Reasoning, RedactedReasoning, CachePoint: sent as they are.
+    // Document, signed Reasoning, RedactedReasoning, CachePoint: sent as they are.
     return part;
   }
 

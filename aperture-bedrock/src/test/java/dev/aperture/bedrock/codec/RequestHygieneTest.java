@@ -493,4 +493,24 @@ class RequestHygieneTest {
         "messages[0].content[0]",
         "'guardContent'");
   }
+
+  @Test
+  void reasoningWithoutASignatureIsLeftOutAndSignedReasoningIsKept() {
+    ContentPart.Reasoning signed = new ContentPart.Reasoning("signed thought", "sig");
+    PreparedRequest prepared =
+        prepare(
+            Message.user("Hi"),
+            Message.assistant(new ContentPart.Reasoning("echoed thought", null), text("Hello")),
+            Message.user("And?"),
+            Message.assistant(signed, text("More")),
+            Message.user("Ok"));
+    assertEquals(
+        List.of(
+            user(text("Hi")),
+            assistant(text("Hello")),
+            user(text("And?")),
+            assistant(signed, text("More")),
+            user(text("Ok"))),
+        prepared.turns());
+  }
 }
