@@ -257,7 +257,7 @@ final class ForwardMeter {
       NativeUsage.Observed seen = jsonReader.apply(jsonCopy.readByteArray());
       jsonCopy = null;
       synchronized (this) {
-        usage = headerUsage != null ? headerUsage : seen.usage();
+        usage = headerUsage != null ? withCacheLifetimes(headerUsage, seen.usage()) : seen.usage();
         toolNames.addAll(seen.toolNames());
       }
     }
@@ -266,6 +266,21 @@ final class ForwardMeter {
     } else {
       report(status, "stream ended before completion");
     }
+  }
+
+  /**
+   * The header counts, with the cache writes split by lifetime as the body says: the headers give
+   * one cache-write count, and a 1-hour write costs more than a 5-minute one.
+   */
+  private static Usage withCacheLifetimes(Usage headers, Usage body) {
+    if (body.cacheWrite1hTokens() == 0 || body.cacheWriteTokens() != headers.cacheWriteTokens()) {
+      return headers;
+    }
+    return Usage.builder()
+        .from(headers)
+        .cacheWrite5mTokens(body.cacheWrite5mTokens())
+        .cacheWrite1hTokens(body.cacheWrite1hTokens())
+        .build();
   }
 
   /**

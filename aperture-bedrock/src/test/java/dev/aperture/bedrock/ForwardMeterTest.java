@@ -153,6 +153,31 @@ class ForwardMeterTest {
   }
 
   @Test
+  void oneHourCacheWritesInTheBodySplitTheHeadersSingleCacheWriteCount() {
+    Usage fromHeaders =
+        Usage.builder().inputTokens(10).outputTokens(2).cacheWrite5mTokens(30).build();
+    ForwardMeter meter =
+        ForwardMeter.json(sink, 200, KEY, NativeUsage::invokeResponse, fromHeaders);
+    observeInPieces(
+        meter,
+        ("{\"content\":[],\"usage\":{\"input_tokens\":10,\"output_tokens\":2,"
+                + "\"cache_creation_input_tokens\":30,\"cache_creation\":"
+                + "{\"ephemeral_5m_input_tokens\":10,\"ephemeral_1h_input_tokens\":20}}}")
+            .getBytes(UTF_8),
+        7);
+    meter.endOfBody();
+
+    Usage expected =
+        Usage.builder()
+            .inputTokens(10)
+            .outputTokens(2)
+            .cacheWrite5mTokens(10)
+            .cacheWrite1hTokens(20)
+            .build();
+    assertEquals(new Report(200, expected, List.of(), null), sink.only());
+  }
+
+  @Test
   void aJsonAnswerClosedEarlyKeepsItsHeaderCounts() {
     ForwardMeter meter =
         ForwardMeter.json(sink, 200, KEY, NativeUsage::invokeResponse, Usage.of(4, 5));
