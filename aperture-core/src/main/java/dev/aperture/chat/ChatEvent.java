@@ -27,8 +27,10 @@ public sealed interface ChatEvent
   /** The answer began. */
   record Start(String id, String model, String provider) implements ChatEvent {}
 
+  /** More text for content block {@code index}. */
   record TextDelta(int index, String text) implements ChatEvent {}
 
+  /** Content block {@code index} is a call to tool {@code name}; its arguments follow. */
   record ToolCallStart(int index, String id, String name) implements ChatEvent {}
 
   /** A fragment of the tool call's JSON arguments; fragments are not valid JSON on their own. */
@@ -38,10 +40,13 @@ public sealed interface ChatEvent
   record ToolCallEnd(int index, String id, String name, String argumentsJson)
       implements ChatEvent {}
 
+  /** More reasoning ("thinking") text for content block {@code index}. */
   record ReasoningDelta(int index, String text) implements ChatEvent {}
 
+  /** The signature of the reasoning in block {@code index}; send it back with that reasoning. */
   record ReasoningSignature(int index, String signature) implements ChatEvent {}
 
+  /** Encrypted reasoning for block {@code index}: opaque base64 data to send back unchanged. */
   record RedactedReasoning(int index, String data) implements ChatEvent {}
 
   /** A content block ended. */

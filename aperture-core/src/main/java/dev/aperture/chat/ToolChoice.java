@@ -13,6 +13,7 @@ public record ToolChoice(Kind kind, String toolName) {
   /** The model must not call a tool. */
   public static final ToolChoice NONE = new ToolChoice(Kind.NONE, null);
 
+  /** The kinds of choice; {@link #TOOL} comes with a tool name. */
   public enum Kind {
     AUTO,
     ANY,
