@@ -52,6 +52,11 @@ public class CallBenchmarks {
   }
 
   @Benchmark
+  public long apertureCanonicalUnary() throws Exception {
+    return bed.apertureCanonical.unary();
+  }
+
+  @Benchmark
   public long awsSdkUnary() throws Exception {
     return bed.sdk.unary();
   }

@@ -19,9 +19,9 @@ import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /**
- * The stub and the three contenders wired to it, for one payload: the raw OkHttp floor and the
- * Aperture router share one OkHttp client (one connection pool), the AWS SDK has its own clients.
- * {@link #close()} releases everything.
+ * The stub and the contenders wired to it, for one payload: the raw OkHttp floor and the Aperture
+ * router (from OpenAI bodies, and from a canonical request) share one OkHttp client (one connection
+ * pool), the AWS SDK has its own clients. {@link #close()} releases everything.
  */
 final class Testbed implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,8 +32,10 @@ final class Testbed implements AutoCloseable {
   final StubServer stub;
   final Contender raw;
   final Contender aperture;
+  final Contender apertureCanonical;
   final Contender sdk;
   private final OkHttpClient okhttp;
+  private final ModelRouter router;
 
   private Testbed(Fixtures f, UsageListener usage) throws IOException {
     this.fixtures = f;
@@ -51,14 +53,16 @@ final class Testbed implements AutoCloseable {
             // room for every connection at concurrency 16; the default keeps only 5 idle
             .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
             .build();
-    ModelRouter router =
+    this.router =
         ModelRouter.builder(Fixtures.singleProvider(stub.baseUrl()))
             .addProviderFactory(BedrockProviderFactory.create())
             .httpClient(okhttp)
             .addUsageListener(usage)
             .build();
     this.raw = new RawOkHttp(okhttp, stub.baseUrl(), converseBody);
-    this.aperture = new ApertureRouter(router, codec, f.openAiRequest(), openAiStreamRequest);
+    this.aperture =
+        ApertureRouter.fromOpenAi(router, codec, f.openAiRequest(), openAiStreamRequest);
+    this.apertureCanonical = ApertureRouter.canonical(router, codec, f.openAiRequest());
     this.sdk = new AwsSdk(stub.baseUrl(), SdkRequests.from(converseBody));
   }
 
@@ -67,8 +71,9 @@ final class Testbed implements AutoCloseable {
     return new Testbed(fixtures, usage);
   }
 
+  /** In the order the output lists them. */
   List<Contender> contenders() {
-    return List.of(raw, aperture, sdk);
+    return List.of(raw, aperture, apertureCanonical, sdk);
   }
 
   /**
@@ -124,6 +129,7 @@ final class Testbed implements AutoCloseable {
     for (Contender c : contenders()) {
       c.close();
     }
+    router.close();
     okhttp.dispatcher().executorService().shutdown();
     okhttp.connectionPool().evictAll();
     stub.close();

@@ -16,10 +16,10 @@ class TestbedTest {
     try (Testbed bed =
         Testbed.start(Fixtures.of(Fixtures.Size.TYPICAL), r -> records.incrementAndGet())) {
       Map<String, List<String>> check = bed.checkPayloads();
-      assertEquals(6, check.size(), check.toString());
+      assertEquals(8, check.size(), check.toString());
       check.forEach((call, problems) -> assertTrue(problems.isEmpty(), call + ": " + problems));
-      assertEquals(6, bed.stub.bearerRequests());
-      assertEquals(2, records.get(), "one usage record per aperture call");
+      assertEquals(8, bed.stub.bearerRequests());
+      assertEquals(4, records.get(), "one usage record per aperture call");
     }
   }
 
