@@ -576,6 +576,11 @@ public final class EndToEndBenchmark {
     for (String[] l : lines) {
       OUT.println("  [" + l[0] + "] " + l[1]);
     }
+    if (settings.mode.equals("quick")) {
+      OUT.println(
+          "  (quick mode warms the AWS SDK too little: its figures come out 2-3x worse than in a"
+              + " full run, so its ratios are not comparable; run without --quick for those)");
+    }
     OUT.println(
         "checks: same Converse payload from every contender: "
             + samePayload
