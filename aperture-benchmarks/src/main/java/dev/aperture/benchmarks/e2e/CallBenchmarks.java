@@ -1,0 +1,78 @@
+package dev.aperture.benchmarks.e2e;
+
+import dev.aperture.benchmarks.Fixtures;
+import dev.aperture.usage.UsageListener;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The end-to-end calls of {@link EndToEndBenchmark} under JMH, on one thread, against the same
+ * stub, so that its profilers can be used on them: {@code -prof gc} for bytes per call, {@code
+ * -prof stack} or a JFR recording for where the time goes. The e2e runner remains the reference for
+ * the comparison (it interleaves the contenders and also runs them at concurrency 16).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class CallBenchmarks {
+  private Testbed bed;
+  private final Contender.FirstEvent first = new Contender.FirstEvent();
+
+  @Setup
+  public void setUp() throws Exception {
+    bed = Testbed.start(Fixtures.of(Fixtures.Size.TYPICAL), UsageListener.NONE);
+  }
+
+  @TearDown
+  public void tearDown() throws Exception {
+    bed.close();
+  }
+
+  @Benchmark
+  public long rawOkHttpUnary() throws Exception {
+    return bed.raw.unary();
+  }
+
+  @Benchmark
+  public long apertureUnary() throws Exception {
+    return bed.aperture.unary();
+  }
+
+  @Benchmark
+  public long apertureCanonicalUnary() throws Exception {
+    return bed.apertureCanonical.unary();
+  }
+
+  @Benchmark
+  public long awsSdkUnary() throws Exception {
+    return bed.sdk.unary();
+  }
+
+  @Benchmark
+  public long rawOkHttpStream() throws Exception {
+    return bed.raw.stream(first);
+  }
+
+  @Benchmark
+  public long apertureStream() throws Exception {
+    return bed.aperture.stream(first);
+  }
+
+  @Benchmark
+  public long awsSdkStream() throws Exception {
+    return bed.sdk.stream(first);
+  }
+}

@@ -1,0 +1,326 @@
+package dev.aperture.benchmarks.e2e;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in for Bedrock Runtime on loopback that is not the bottleneck: HTTP/1.1 with keep-alive,
+ * one platform thread per connection, and an answer that is a pre-built byte array (status line,
+ * headers and body) sent with a single write. Requests to a path ending in {@code /converse-stream}
+ * get the event-stream answer, every other request the Converse answer. The request is parsed only
+ * as far as needed to find its end (Content-Length or chunked); its body is read and dropped,
+ * except that the last one is kept for {@link #lastRequest()} when capturing.
+ *
+ * <p>The ids of the server's threads are kept so that allocation measurements can leave them out.
+ */
+final class StubServer implements Closeable {
+  private static final byte[] CONTINUE =
+      "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final ServerSocket server;
+  private final byte[] unaryAnswer;
+  private final byte[] streamAnswer;
+  private final Thread acceptor;
+  private final Set<Long> threadIds = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong bearerRequests = new AtomicLong();
+  private volatile boolean capture;
+  private volatile Request last;
+  private volatile boolean closed;
+
+  /** What the server saw of one request, when capturing. */
+  record Request(String path, String authorization, byte[] body) {}
+
+  private StubServer(byte[] converseBody, byte[] converseStreamBody) throws IOException {
+    this.unaryAnswer = answer("application/json", converseBody);
+    this.streamAnswer = answer("application/vnd.amazon.eventstream", converseStreamBody);
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+    this.acceptor = new Thread(this::accept, "stub-accept");
+    acceptor.setDaemon(true);
+    threadIds.add(acceptor.getId());
+    acceptor.start();
+  }
+
+  /** Starts a server answering every Converse call with {@code converseBody}. */
+  static StubServer start(byte[] converseBody, byte[] converseStreamBody) throws IOException {
+    return new StubServer(converseBody, converseStreamBody);
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:41234}. */
+  String baseUrl() {
+    return "http://" + server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
+  }
+
+  /** Ids of the threads this server has started (accept and per-connection). */
+  Set<Long> threadIds() {
+    return threadIds;
+  }
+
+  long requests() {
+    return requests.get();
+  }
+
+  /** Requests whose Authorization header was {@code Bearer <something>}. */
+  long bearerRequests() {
+    return bearerRequests.get();
+  }
+
+  /** Whether to keep the last request (path, Authorization, body) for {@link #lastRequest()}. */
+  void capture(boolean on) {
+    capture = on;
+    last = null;
+  }
+
+  Request lastRequest() {
+    return last;
+  }
+
+  private static byte[] answer(String contentType, byte[] body) {
+    String head =
+        "HTTP/1.1 200 OK\r\n"
+            + "Content-Type: "
+            + contentType
+            + "\r\n"
+            + "Content-Length: "
+            + body.length
+            + "\r\n"
+            + "x-amzn-RequestId: 5c1b4f0e-8a1d-4c3e-9d7a-2b6f0e9c1a11\r\n"
+            + "\r\n";
+    byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+    byte[] all = Arrays.copyOf(h, h.length + body.length);
+    System.arraycopy(body, 0, all, h.length, body.length);
+    return all;
+  }
+
+  private void accept() {
+    int n = 0;
+    while (!closed) {
+      Socket s;
+      try {
+        s = server.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      sockets.add(s);
+      Thread t = new Thread(() -> serve(s), "stub-conn-" + (++n));
+      t.setDaemon(true);
+      threadIds.add(t.getId());
+      t.start();
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      socket.setTcpNoDelay(true);
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      Connection c = new Connection(in);
+      while (true) {
+        int headerEnd = c.fill();
+        if (headerEnd < 0) {
+          return; // the client closed the connection between requests
+        }
+        String head = new String(c.buf, c.start, headerEnd - c.start, StandardCharsets.ISO_8859_1);
+        c.start = headerEnd + 4;
+        int lineEnd = head.indexOf("\r\n");
+        String requestLine = lineEnd < 0 ? head : head.substring(0, lineEnd);
+        int sp1 = requestLine.indexOf(' ');
+        int sp2 = requestLine.indexOf(' ', sp1 + 1);
+        String path = sp1 < 0 || sp2 < 0 ? "" : requestLine.substring(sp1 + 1, sp2);
+        long contentLength = 0;
+        boolean chunked = false;
+        boolean expectContinue = false;
+        boolean close = false;
+        String authorization = null;
+        for (String line : head.split("\r\n")) {
+          int colon = line.indexOf(':');
+          if (colon <= 0) {
+            continue;
+          }
+          String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+          String value = line.substring(colon + 1).trim();
+          switch (name) {
+            case "content-length":
+              contentLength = Long.parseLong(value);
+              break;
+            case "transfer-encoding":
+              chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+              break;
+            case "expect":
+              expectContinue = value.equalsIgnoreCase("100-continue");
+              break;
+            case "connection":
+              close = value.equalsIgnoreCase("close");
+              break;
+            case "authorization":
+              authorization = value;
+              break;
+            default:
+              break;
+          }
+        }
+        if (expectContinue) {
+          out.write(CONTINUE);
+          out.flush();
+        }
+        boolean keep = capture;
+        byte[] body = chunked ? c.readChunked(keep) : c.readBody(contentLength, keep);
+        requests.incrementAndGet();
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+          bearerRequests.incrementAndGet();
+        }
+        if (keep) {
+          last = new Request(path, authorization, body);
+        }
+        out.write(path.endsWith("/converse-stream") ? streamAnswer : unaryAnswer);
+        out.flush();
+        if (close) {
+          return;
+        }
+      }
+    } catch (SocketException e) {
+      // the client went away: normal at shutdown and when a client drops a pooled connection
+    } catch (IOException | RuntimeException e) {
+      if (!closed) {
+        System.err.println("stub server: connection failed: " + e);
+      }
+    } finally {
+      sockets.remove(socket);
+    }
+  }
+
+  /** A connection's read buffer: bytes {@code [start, end)} are read but not yet consumed. */
+  private static final class Connection {
+    final InputStream in;
+    byte[] buf = new byte[16 * 1024];
+    int start;
+    int end;
+
+    Connection(InputStream in) {
+      this.in = in;
+    }
+
+    /** Reads until a whole header block is buffered; its CRLFCRLF offset, or -1 at a clean EOF. */
+    int fill() throws IOException {
+      while (true) {
+        // Heads are a few hundred bytes: rescanning from the start after a short read is cheap,
+        // and stays right when read() compacts the buffer.
+        for (int i = start; i + 3 < end; i++) {
+          if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
+            return i;
+          }
+        }
+        if (!read()) {
+          if (start == end) {
+            return -1;
+          }
+          throw new IOException("connection closed inside a request head");
+        }
+      }
+    }
+
+    /** Reads more bytes, compacting or growing the buffer; false at EOF. */
+    private boolean read() throws IOException {
+      if (end == buf.length) {
+        if (start > 0) {
+          System.arraycopy(buf, start, buf, 0, end - start);
+          end -= start;
+          start = 0;
+        } else {
+          buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+      }
+      int n = in.read(buf, end, buf.length - end);
+      if (n < 0) {
+        return false;
+      }
+      end += n;
+      return true;
+    }
+
+    byte[] readBody(long length, boolean keep) throws IOException {
+      byte[] body = keep ? new byte[(int) length] : null;
+      long done = 0;
+      while (done < length) {
+        if (start == end) {
+          start = 0;
+          end = 0;
+          if (!read()) {
+            throw new IOException("connection closed inside a request body");
+          }
+        }
+        int n = (int) Math.min(end - start, length - done);
+        if (keep) {
+          System.arraycopy(buf, start, body, (int) done, n);
+        }
+        start += n;
+        done += n;
+      }
+      return body;
+    }
+
+    byte[] readChunked(boolean keep) throws IOException {
+      java.io.ByteArrayOutputStream kept = keep ? new java.io.ByteArrayOutputStream() : null;
+      while (true) {
+        String sizeLine = line();
+        int semi = sizeLine.indexOf(';');
+        long size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+        if (size == 0) {
+          while (!line().isEmpty()) {
+            // trailers
+          }
+          return keep ? kept.toByteArray() : null;
+        }
+        byte[] chunk = readBody(size, keep);
+        if (keep) {
+          kept.writeBytes(chunk);
+        }
+        line(); // CRLF after the chunk
+      }
+    }
+
+    private String line() throws IOException {
+      while (true) {
+        for (int i = start; i + 1 < end; i++) {
+          if (buf[i] == '\r' && buf[i + 1] == '\n') {
+            String s = new String(buf, start, i - start, StandardCharsets.ISO_8859_1);
+            start = i + 2;
+            return s;
+          }
+        }
+        if (!read()) {
+          throw new IOException("connection closed inside a chunked body");
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    server.close();
+    for (Socket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+  }
+}
