@@ -62,6 +62,28 @@ public final class BedrockModelId {
    * @throws InvalidModelIdException naming {@code id} if it cannot be a Bedrock model id
    */
   public static BedrockModelId parse(String id) {
+    BedrockModelId cached = id == null ? null : PARSED.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    BedrockModelId parsed = parseUncached(id);
+    if (PARSED.size() >= MAX_CACHED_IDS) {
+      PARSED.clear();
+    }
+    PARSED.put(id, parsed);
+    return parsed;
+  }
+
+  /**
+   * Parsed ids by their text: a router sees the same few models on every call, and each call parses
+   * its id several times (routing, URL, codec). Bounded; cleared when full.
+   */
+  private static final java.util.Map<String, BedrockModelId> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_IDS = 1024;
+
+  private static BedrockModelId parseUncached(String id) {
     if (id == null) {
       throw new InvalidModelIdException(null, "it is null");
     }

@@ -1,11 +1,11 @@
 package dev.aperture.chat;
 
 import dev.aperture.StreamException;
+import dev.aperture.internal.Ids;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Rebuilds the complete {@link ChatResponse} from a stream's events, so that a streamed and an
@@ -81,7 +81,7 @@ public final class ChatAccumulator {
     }
     ImmutableChatResponse.Builder r =
         ChatResponse.builder()
-            .id(id != null ? id : "msg_" + UUID.randomUUID())
+            .id(id != null ? id : "msg_" + Ids.randomUuid())
             .model(model != null ? model : "")
             .provider(provider != null ? provider : "")
             .content(parts)

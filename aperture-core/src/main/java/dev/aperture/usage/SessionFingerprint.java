@@ -3,11 +3,11 @@ package dev.aperture.usage;
 import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.Message;
 import dev.aperture.chat.Role;
+import dev.aperture.internal.Ids;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.UUID;
 
 /**
  * Session ids for usage records: the client's own when it sent one, otherwise a fingerprint of the
@@ -32,7 +32,7 @@ public final class SessionFingerprint {
       }
     }
     if (firstUser == null && seed.length() == 0) {
-      return UUID.randomUUID().toString();
+      return Ids.randomUuid().toString();
     }
     seed.append("user:").append(firstUser == null ? "" : firstUser);
     return fingerprint(seed.toString());

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -457,7 +458,28 @@ final class RequestHygiene {
     }
   }
 
+  /**
+   * Normalised schemas by their source text: tools are the same call after call, and parsing and
+   * re-serialising them was a measurable part of every request. Bounded; cleared when full.
+   */
+  private static final Map<String, String> SCHEMAS = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_SCHEMAS = 512;
+
   private static String schema(Tool tool, String where) {
+    String cached = SCHEMAS.get(tool.parametersJsonSchema());
+    if (cached != null) {
+      return cached;
+    }
+    String normalised = normaliseSchema(tool, where);
+    if (SCHEMAS.size() >= MAX_CACHED_SCHEMAS) {
+      SCHEMAS.clear();
+    }
+    SCHEMAS.put(tool.parametersJsonSchema(), normalised);
+    return normalised;
+  }
+
+  private static String normaliseSchema(Tool tool, String where) {
     JsonNode node;
     try {
       node = WireJson.parse(tool.parametersJsonSchema());

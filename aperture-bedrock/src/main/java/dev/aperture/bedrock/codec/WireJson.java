@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aperture.internal.Ids;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.UUID;
 
 /**
  * The JSON plumbing both codecs share: one mapper, generators over byte buffers, and the small
@@ -98,6 +98,6 @@ final class WireJson {
 
   /** An id for an answer whose provider gave none. */
   static String generatedMessageId() {
-    return "msg_" + UUID.randomUUID().toString().replace("-", "");
+    return "msg_" + Ids.randomUuid().toString().replace("-", "");
   }
 }

@@ -2,11 +2,11 @@ package dev.aperture.route.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aperture.internal.Ids;
 import dev.aperture.provider.ForwardRequest;
 import dev.aperture.route.RoutingException;
 import dev.aperture.usage.SessionFingerprint;
 import java.io.IOException;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,7 +58,7 @@ final class ForwardBodies {
     }
     JsonNode root = tree(request);
     if (root == null) {
-      return UUID.randomUUID().toString();
+      return Ids.randomUuid().toString();
     }
     JsonNode userId = root.path("metadata").get("user_id");
     if (userId != null && userId.isTextual()) {
@@ -85,7 +85,7 @@ final class ForwardBodies {
     }
     return seed.length() > 0
         ? SessionFingerprint.fingerprint(seed.toString())
-        : UUID.randomUUID().toString();
+        : Ids.randomUuid().toString();
   }
 
   private static JsonNode tree(ForwardRequest request) {

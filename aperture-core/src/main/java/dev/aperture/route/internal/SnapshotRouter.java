@@ -22,6 +22,7 @@ import dev.aperture.config.ProviderConfig;
 import dev.aperture.cost.CostCalculator;
 import dev.aperture.cost.CostResult;
 import dev.aperture.cost.ModelCostMap;
+import dev.aperture.internal.Ids;
 import dev.aperture.internal.Secrets;
 import dev.aperture.provider.EventSource;
 import dev.aperture.provider.ForwardRequest;
@@ -42,7 +43,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
@@ -389,7 +389,7 @@ public final class SnapshotRouter implements ModelRouter {
 
     ImmutableUsageRecord.Builder record(int status) {
       return UsageRecord.builder()
-          .id(UUID.randomUUID().toString())
+          .id(Ids.randomUuid().toString())
           .timestamp(started)
           .identity(identity)
           .provider(route.providerId())
