@@ -10,6 +10,7 @@ import dev.aperture.provider.EventSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import okhttp3.Call;
 import okhttp3.Response;
 
@@ -29,7 +30,9 @@ final class BedrockEventSource implements EventSource {
   private final ArrayDeque<ChatEvent> pending = new ArrayDeque<>();
   private final List<ChatEvent> scratch = new ArrayList<>(4);
   private boolean ended;
-  private boolean closed;
+  private volatile boolean closed;
+  private final ReentrantLock reading = new ReentrantLock();
+  private boolean responseClosed; // guarded by reading
 
   BedrockEventSource(
       Call call, Response response, StreamTranslator translator, String providerId, String apiKey) {
@@ -43,6 +46,23 @@ final class BedrockEventSource implements EventSource {
 
   @Override
   public ChatEvent next() {
+    reading.lock();
+    try {
+      return nextLocked();
+    } finally {
+      try {
+        closeResponseIfClosed();
+      } finally {
+        reading.unlock();
+      }
+    }
+  }
+
+  private ChatEvent nextLocked() {
+    if (closed && pending.isEmpty() && !ended) {
+      ended = true;
+      throw new StreamException(StreamException.Kind.CLOSED, "the stream was closed");
+    }
     while (pending.isEmpty()) {
       if (ended) {
         return null;
@@ -102,7 +122,24 @@ final class BedrockEventSource implements EventSource {
   public void close() {
     if (!closed) {
       closed = true;
-      call.cancel();
+      call.cancel(); // thread-safe: a read in another thread returns with an error
+      if (reading.tryLock()) {
+        try {
+          closeResponseIfClosed();
+        } finally {
+          reading.unlock();
+        }
+      }
+    }
+  }
+
+  /**
+   * Closes the response once this source is closed; call with {@link #reading} held. Closing it
+   * frees Okio buffers a read may be using, so a close from another thread leaves it to the reader.
+   */
+  private void closeResponseIfClosed() {
+    if (closed && !responseClosed) {
+      responseClosed = true;
       response.close();
     }
   }

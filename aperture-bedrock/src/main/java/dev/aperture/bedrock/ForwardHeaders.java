@@ -91,6 +91,13 @@ final class ForwardHeaders {
         continue;
       }
       for (String value : e.getValue()) {
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+          // addUnsafeNonAscii checks only the name: a line break would inject a header line.
+          throw new BedrockRequestException(
+              "the request header '"
+                  + printable(name)
+                  + "' cannot be forwarded: its value holds a line break or NUL");
+        }
         try {
           b.addUnsafeNonAscii(name, value);
         } catch (IllegalArgumentException ex) {

@@ -74,6 +74,16 @@ class ForwardHeadersTest {
   }
 
   @Test
+  void aHeaderValueWithALineBreakIsRefusedRatherThanInjectingAHeaderLine() {
+    BedrockRequestException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            BedrockRequestException.class,
+            () -> upstream(SHARED, "X-Trace", "a\r\nX-Amz-Security-Token: stolen"));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("X-Trace"));
+    org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("stolen"));
+  }
+
+  @Test
   void callerCredentialsAreReplacedByTheProviderKey() {
     Headers h =
         upstream(
