@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An in-memory provider for router tests: answers "<provider>:<model>" and records requests. */
-final class FakeProvider implements Provider {
+class FakeProvider implements Provider {
   static final List<ChatRequest> seen = new CopyOnWriteArrayList<>();
   static final List<String> threads = new CopyOnWriteArrayList<>();
 

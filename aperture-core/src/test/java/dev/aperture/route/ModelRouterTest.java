@@ -369,4 +369,40 @@ class ModelRouterTest {
       pool.shutdown();
     }
   }
+
+  @Test
+  void aFailedCallWithReportedUsageIsStillPriced() {
+    UsageLog log = UsageLog.withCapacity(10);
+    ModelRouter r =
+        ModelRouter.builder(config(provider("a", 0, "m")))
+            .addProviderFactory(
+                (c, ctx) ->
+                    new FakeProvider(c) {
+                      @Override
+                      public dev.aperture.provider.ForwardResponse forward(
+                          Route route,
+                          dev.aperture.provider.ForwardRequest request,
+                          dev.aperture.provider.UsageSink sink) {
+                        sink.completed(
+                            499,
+                            dev.aperture.chat.Usage.of(1_000_000, 0),
+                            List.of(),
+                            "closed by caller");
+                        return null;
+                      }
+                    })
+            .costCalculator(FLAT)
+            .addUsageListener(log)
+            .build();
+    r.forward(
+        dev.aperture.provider.ForwardRequest.builder()
+            .format(ApiFormat.OPENAI_CHAT)
+            .operation("chat/completions")
+            .model("m")
+            .body(new byte[0])
+            .build());
+    UsageRecord rec = log.records().get(0);
+    assertEquals(499, rec.status());
+    assertEquals(1_000_000_000L, rec.cost().orElseThrow().nanos(), "1M billed tokens at $1/M");
+  }
 }

@@ -431,13 +431,23 @@ public final class SnapshotRouter implements ModelRouter {
         return;
       }
       String message = Secrets.redact(error, snapshot.secrets);
-      publish(
-          record(status)
-              .usage(usage)
-              .toolCalls(toolCalls)
-              .error(message)
-              .costUnavailableReason("the call failed")
-              .build());
+      ImmutableUsageRecord.Builder b =
+          record(status).usage(usage).toolCalls(toolCalls).error(message);
+      if (usage.totalTokens() == 0) {
+        b.costUnavailableReason("the call failed before any usage was reported");
+      } else {
+        // Tokens the provider reported were billed even though the call did not complete (a
+        // stream closed early, a cut connection): price them and charge the quota buckets.
+        CostResult cost = cost(route.provider(), route.upstreamModel(), usage);
+        b.cost(cost.cost());
+        if (cost instanceof CostResult.Unpriced u) {
+          b.costUnavailableReason(u.reason());
+        }
+        if (!buckets.isEmpty() && cost.cost().isPresent()) {
+          ledger.debit(buckets, cost.cost().get().nanos());
+        }
+      }
+      publish(b.build());
     }
   }
 
