@@ -398,7 +398,8 @@ public final class BedrockProvider implements Provider {
         sendForward(
             route.upstreamModel(), operation, headers, RequestBody.create(request.body(), type));
     Response response = sent.response;
-    Map<String, List<String>> answerHeaders = ForwardHeaders.downstream(response.headers());
+    Map<String, List<String>> answerHeaders =
+        ForwardHeaders.downstream(response.headers(), config.apiKey());
     if (sent.error != null) {
       return errorAnswer(sent, answerHeaders, sink, false);
     }
@@ -481,7 +482,8 @@ public final class BedrockProvider implements Provider {
             headers.build(),
             RequestBody.create(invokeRequest.body(), JSON));
     Response response = sent.response;
-    Map<String, List<String>> answerHeaders = ForwardHeaders.downstream(response.headers());
+    Map<String, List<String>> answerHeaders =
+        ForwardHeaders.downstream(response.headers(), config.apiKey());
     if (sent.error != null) {
       return errorAnswer(sent, answerHeaders, sink, true);
     }

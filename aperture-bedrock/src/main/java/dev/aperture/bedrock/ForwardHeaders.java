@@ -144,8 +144,11 @@ final class ForwardHeaders {
     }
   }
 
-  /** The answer's headers to pass on, names as Bedrock sent them, in order. */
-  static Map<String, List<String>> downstream(Headers upstream) {
+  /**
+   * The answer's headers to pass on, names as Bedrock sent them, in order; a header whose value
+   * holds the provider's key (an upstream echoing it) is left out.
+   */
+  static Map<String, List<String>> downstream(Headers upstream, String apiKey) {
     Set<String> connectionListed = new HashSet<>();
     for (String v : upstream.values("Connection")) {
       addTokens(v, connectionListed);
@@ -155,6 +158,9 @@ final class ForwardHeaders {
       String name = upstream.name(i);
       String lower = lower(name);
       if (isHopByHop(lower) || connectionListed.contains(lower)) {
+        continue;
+      }
+      if (apiKey.length() >= 4 && upstream.value(i).contains(apiKey)) {
         continue;
       }
       List<String> values = null;

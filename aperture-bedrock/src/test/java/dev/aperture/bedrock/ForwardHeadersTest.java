@@ -231,9 +231,10 @@ class ForwardHeadersTest {
             .add("X-Amzn-Bedrock-Input-Token-Count", "5")
             .add("Set-Cookie", "a=1")
             .add("set-cookie", "b=2")
+            .add("X-Echo-Auth", "Bearer SECRET-provider-key")
             .build();
 
-    Map<String, List<String>> out = ForwardHeaders.downstream(answer);
+    Map<String, List<String>> out = ForwardHeaders.downstream(answer, "SECRET-provider-key");
 
     assertEquals(
         List.of(

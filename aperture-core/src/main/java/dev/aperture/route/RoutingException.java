@@ -14,7 +14,9 @@ public class RoutingException extends ApertureException {
     UNKNOWN_MODEL,
     FORMAT_NOT_ENABLED,
     PROVIDER_DISABLED,
-    NO_IMPLEMENTATION
+    NO_IMPLEMENTATION,
+    /** The request itself does not say what to route: no model, or a body that is not JSON. */
+    INVALID_REQUEST
   }
 
   private final Reason reason;
@@ -37,6 +39,9 @@ public class RoutingException extends ApertureException {
 
   @Override
   public int httpStatus() {
+    if (reason == Reason.INVALID_REQUEST) {
+      return 400;
+    }
     return reason == Reason.NO_IMPLEMENTATION ? 501 : 404;
   }
 }

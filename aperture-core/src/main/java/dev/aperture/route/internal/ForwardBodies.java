@@ -25,9 +25,11 @@ final class ForwardBodies {
     JsonNode model = root == null ? null : root.get("model");
     if (model == null || !model.isTextual() || model.asText().isBlank()) {
       throw new RoutingException(
-          RoutingException.Reason.UNKNOWN_MODEL,
+          RoutingException.Reason.INVALID_REQUEST,
           "",
-          "the request body names no model: a string 'model' field is required");
+          root == null
+              ? "the request body is not JSON: a JSON object with a string 'model' field is required"
+              : "the request body names no model: a string 'model' field is required");
     }
     return model.asText();
   }

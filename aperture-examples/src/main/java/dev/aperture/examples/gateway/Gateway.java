@@ -103,6 +103,11 @@ public final class Gateway implements AutoCloseable {
               .addUsageListener(sessions);
       routerSetup.accept(builder);
       router = builder.build();
+      if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+        // A client that sends a request slowly (or stops) must not hold a thread for ever: the
+        // JDK server drops a connection whose request is not read within this many seconds.
+        System.setProperty("sun.net.httpserver.maxReqTime", "60");
+      }
       server =
           HttpServer.create(
               new InetSocketAddress(InetAddress.getByName(options.bind()), options.port()), 0);

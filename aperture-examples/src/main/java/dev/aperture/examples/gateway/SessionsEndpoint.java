@@ -3,8 +3,10 @@ package dev.aperture.examples.gateway;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.aperture.access.AccessPolicy;
 import dev.aperture.access.Identity;
 import dev.aperture.chat.Usage;
+import dev.aperture.config.ApertureConfig;
 import dev.aperture.cost.Cost;
 import dev.aperture.route.ModelRouter;
 import dev.aperture.usage.UsageRecord;
@@ -19,7 +21,8 @@ import java.io.IOException;
  * that was neither read from nor written to the cache. {@code cost} is {@code {"usd",
  * "cost_basis"}} with the dollars as a decimal string, or null when the call has no price.
  *
- * <p>Every caller the gateway serves sees every record, as on the gateway's dashboard.
+ * <p>Without grants in the configuration (open access) every caller sees every record. With grants,
+ * a caller sees its own records and an admin (a grant with {@code role: admin}) sees all.
  */
 final class SessionsEndpoint extends Endpoint {
   private final SessionLog sessions;
@@ -33,8 +36,12 @@ final class SessionsEndpoint extends Endpoint {
   @Override
   void serve(HttpExchange exchange, Identity caller) throws IOException {
     ArrayNode all = GatewayJson.MAPPER.createArrayNode();
+    ApertureConfig config = router.config();
+    boolean seesAll = !config.grantsDeclared() || AccessPolicy.from(config).isAdmin(caller);
     for (UsageRecord r : sessions.records()) {
-      write(all.addObject(), r);
+      if (seesAll || r.identity().equals(caller.principal())) {
+        write(all.addObject(), r);
+      }
     }
     send(exchange, 200, "application/json", GatewayJson.bytes(all));
   }

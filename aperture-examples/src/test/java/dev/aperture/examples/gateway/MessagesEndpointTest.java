@@ -147,6 +147,10 @@ class MessagesEndpointTest {
       assertEquals(405, r.code());
       assertEquals("error", json(r).get("type").asText());
     }
+    try (Response r = gateway.post("/v1/messages", "{not json")) {
+      assertEquals(400, r.code());
+      assertEquals("invalid_request_error", json(r).at("/error/type").asText());
+    }
   }
 
   @Test

@@ -127,4 +127,38 @@ class SessionsEndpointTest {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void withGrantsACallerSeesOnlyItsOwnRecordsAndAnAdminSeesAll() throws Exception {
+    gateway.close();
+    String grants =
+        """
+        , "grants": [
+            {"src": ["alice@example.com"], "app": {"tailscale.com/cap/aperture": [
+              {"role": "admin"}, {"models": "**"}]}},
+            {"src": ["bob@example.com"], "app": {"tailscale.com/cap/aperture": [
+              {"role": "user"}, {"models": "**"}]}}
+          ]
+        """;
+    gateway =
+        GatewayFixture.start(
+            dir,
+            GatewayFixture.config(
+                bedrock, bedrock.apiKey(), "\"bedrock_model_invoke\": true", grants),
+            o -> o.withIdentityHeader("X-Caller"),
+            b -> {});
+    for (String who : new String[] {"alice@example.com", "bob@example.com"}) {
+      try (Response r = gateway.post("/v1/chat/completions", chat(HAIKU, false), "X-Caller", who)) {
+        assertEquals(200, r.code());
+      }
+    }
+    try (Response r = gateway.get("/api/sessions", "X-Caller", "bob@example.com")) {
+      JsonNode bobs = GatewayJson.MAPPER.readTree(r.body().bytes());
+      assertEquals(1, bobs.size());
+      assertEquals("bob@example.com", bobs.get(0).get("identity").asText());
+    }
+    try (Response r = gateway.get("/api/sessions", "X-Caller", "alice@example.com")) {
+      assertEquals(2, GatewayJson.MAPPER.readTree(r.body().bytes()).size());
+    }
+  }
 }
