@@ -5,6 +5,7 @@ import dev.aperture.bedrock.codec.StreamTranslator;
 import dev.aperture.bedrock.eventstream.EventStreamDecoder;
 import dev.aperture.bedrock.eventstream.EventStreamMessage;
 import dev.aperture.chat.ChatEvent;
+import dev.aperture.chat.Usage;
 import dev.aperture.internal.Secrets;
 import dev.aperture.provider.EventSource;
 import java.util.ArrayDeque;
@@ -116,6 +117,11 @@ final class BedrockEventSource implements EventSource {
       return e;
     }
     return new StreamException(e.kind(), e.errorType().orElse(null), clean, e.retryable(), null);
+  }
+
+  @Override
+  public Usage usageSoFar() {
+    return translator.usageSoFar();
   }
 
   @Override

@@ -313,6 +313,9 @@ final class ForwardMeter {
       }
       reported = true;
       u = usage;
+      if (u.totalTokens() == 0 && translator != null) {
+        u = translator.usageSoFar(); // a stream cut short: what was already counted is billed
+      }
       tools = List.copyOf(toolNames);
     }
     try {

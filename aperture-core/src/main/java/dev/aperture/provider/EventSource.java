@@ -1,6 +1,7 @@
 package dev.aperture.provider;
 
 import dev.aperture.chat.ChatEvent;
+import dev.aperture.chat.Usage;
 
 /**
  * Where a {@link dev.aperture.chat.ChatStream} pulls its events from; implemented by providers.
@@ -12,6 +13,14 @@ public interface EventSource extends AutoCloseable {
    * dev.aperture.StreamException} when the stream breaks.
    */
   ChatEvent next();
+
+  /**
+   * The usage the provider reported before the stream ended; for a stream closed early or cut off,
+   * so the tokens already billed are still recorded and charged. Zero when unknown.
+   */
+  default Usage usageSoFar() {
+    return Usage.ZERO;
+  }
 
   /** Cancels the upstream call and releases the connection. Idempotent; never throws. */
   @Override

@@ -264,4 +264,21 @@ class BedrockStreamingTest {
     assertTrue(e.getMessage().contains("bad key ****"), e.getMessage());
     assertFalse(log.records().get(0).error().orElseThrow().contains(bedrock.apiKey()));
   }
+
+  @Test
+  void aStreamClosedEarlyIsStillChargedForTheInputAlreadyCounted() {
+    Pause pause = Pause.create();
+    bedrock.enqueue(Reply.text("a", "b").usage(21, 7).pauseAfterFirstDelta(pause));
+    ChatStream s = router("invoke").stream(ask());
+    Iterator<ChatEvent> it = s.iterator();
+    while (!(it.next() instanceof ChatEvent.TextDelta)) {
+      // up to the first delta: message_start (with its usage) has arrived
+    }
+    s.close();
+    pause.release();
+    var rec = log.records().get(0);
+    assertEquals(499, rec.status());
+    assertEquals(21, rec.usage().inputTokens(), "message_start's input tokens are billed");
+    assertTrue(rec.cost().isPresent(), "and priced");
+  }
 }

@@ -211,4 +211,11 @@ final class AnthropicStreamTranslator implements StreamTranslator {
   public boolean isComplete() {
     return complete;
   }
+
+  @Override
+  public Usage usageSoFar() {
+    return outputTokens == 0
+        ? startUsage
+        : Usage.builder().from(startUsage).outputTokens(outputTokens).build();
+  }
 }

@@ -120,4 +120,9 @@ final class ConverseStreamTranslator implements StreamTranslator {
   public boolean isComplete() {
     return complete;
   }
+
+  @Override
+  public Usage usageSoFar() {
+    return usage != null ? usage : Usage.ZERO; // Converse reports usage only in metadata
+  }
 }

@@ -2,6 +2,7 @@ package dev.aperture.bedrock.codec;
 
 import dev.aperture.bedrock.eventstream.EventStreamMessage;
 import dev.aperture.chat.ChatEvent;
+import dev.aperture.chat.Usage;
 import java.util.List;
 
 /**
@@ -18,6 +19,14 @@ public interface StreamTranslator {
 
   /** Whether the stop reason and the usage have both arrived (the final event was produced). */
   boolean isComplete();
+
+  /**
+   * The usage reported so far: for a stream cut short, what the provider already counted (e.g.
+   * Anthropic's {@code message_start} input tokens), so that a cancelled call is still billed.
+   */
+  default Usage usageSoFar() {
+    return Usage.ZERO;
+  }
 
   /** Makes a translator for ConverseStream answers. */
   static StreamTranslator converse(String model, String provider) {

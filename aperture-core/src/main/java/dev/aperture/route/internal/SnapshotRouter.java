@@ -469,7 +469,11 @@ public final class SnapshotRouter implements ModelRouter {
       try {
         e = source.next();
       } catch (RuntimeException ex) {
-        call.failed(ex);
+        call.failed(
+            ex,
+            ex instanceof ApertureException a ? a.httpStatus() : 500,
+            source.usageSoFar(),
+            List.copyOf(toolCalls));
         throw ex;
       }
       if (e == null) {
@@ -480,7 +484,7 @@ public final class SnapshotRouter implements ModelRouter {
                   "the stream from provider '"
                       + call.route.providerId()
                       + "' ended before its stop reason and usage arrived");
-          call.failed(ex);
+          call.failed(ex, ex.httpStatus(), source.usageSoFar(), List.copyOf(toolCalls));
           throw ex;
         }
         return null;
@@ -507,7 +511,7 @@ public final class SnapshotRouter implements ModelRouter {
         call.failed(
             new StreamException(StreamException.Kind.CLOSED, "the caller closed the stream early"),
             499,
-            Usage.ZERO,
+            source.usageSoFar(),
             List.copyOf(toolCalls));
       }
     }
