@@ -135,15 +135,13 @@ public final class SnapshotRouter implements ModelRouter {
 
   @Override
   public ChatResponse chat(ChatRequest original) {
-    Snapshot s = current.get();
-    Admission a = admit(s, original);
-    ChatRequest request = a.request;
-    Route route = a.route;
-    Provider provider = s.provider(route.providerId());
-    Call call = new Call(s, route, request, false, a.buckets);
+    Dispatch d = dispatch(original, false);
+    ChatRequest request = d.request;
+    Route route = d.route;
+    Call call = d.call;
     ChatResponse response;
     try {
-      response = provider.chat(route, upstreamRequest(request, route));
+      response = d.provider.chat(route, d.upstream);
     } catch (RuntimeException e) {
       call.failed(e);
       throw e;
@@ -165,20 +163,30 @@ public final class SnapshotRouter implements ModelRouter {
 
   @Override
   public ChatStream stream(ChatRequest original) {
-    Snapshot s = current.get();
-    Admission a = admit(s, original);
-    ChatRequest request = a.request;
-    Route route = a.route;
-    Provider provider = s.provider(route.providerId());
-    Call call = new Call(s, route, request, true, a.buckets);
+    Dispatch d = dispatch(original, true);
     EventSource source;
     try {
-      source = provider.stream(route, upstreamRequest(request, route));
+      source = d.provider.stream(d.route, d.upstream);
     } catch (RuntimeException e) {
-      call.failed(e);
+      d.call.failed(e);
       throw e;
     }
-    return ChatStream.of(new MeteredSource(source, call));
+    return ChatStream.of(new MeteredSource(source, d.call));
+  }
+
+  /** A unified call ready to send: admitted, with its provider, upstream request and meter. */
+  private record Dispatch(
+      Provider provider, Route route, ChatRequest request, ChatRequest upstream, Call call) {}
+
+  private Dispatch dispatch(ChatRequest original, boolean streamed) {
+    Snapshot s = current.get();
+    Admission a = admit(s, original);
+    return new Dispatch(
+        s.provider(a.route.providerId()),
+        a.route,
+        a.request,
+        upstreamRequest(a.request, a.route),
+        new Call(s, a.route, a.request, streamed, a.buckets));
   }
 
   /** A request admitted for dispatch: routed, granted, within quota, past the interceptors. */
