@@ -47,7 +47,14 @@ final class AnthropicSseSource implements Source {
       if (frame == null) {
         ended = true;
         meter.endOfBody();
-        return -1;
+        if (meter.isComplete()) {
+          return -1;
+        }
+        // A clean end before the stop reason and usage: the answer is cut short, which the
+        // caller must see as an error event, not as a normal finish.
+        AnthropicPassthrough.writeError(
+            pending, "api_error", "the Bedrock stream ended before message_stop");
+        break;
       }
       meter.frame(frame);
       ended = AnthropicPassthrough.writeSse(frame, pending);

@@ -248,6 +248,11 @@ final class ForwardMeter {
     }
   }
 
+  /** Whether the answer's stop reason and usage have both been seen (streams only). */
+  synchronized boolean isComplete() {
+    return complete;
+  }
+
   /**
    * The body ended. A JSON answer is read now; a stream is complete only if its translator saw the
    * stop reason and the usage.
