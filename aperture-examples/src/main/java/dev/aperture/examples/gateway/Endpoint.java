@@ -6,6 +6,7 @@ import dev.aperture.ApertureException;
 import dev.aperture.access.Identity;
 import dev.aperture.config.ProviderConfig;
 import dev.aperture.route.ModelRouter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -96,6 +97,9 @@ abstract class Endpoint implements HttpHandler {
         }
       }
     } finally {
+      if (exchange.getAttribute(BUDGET_ATTRIBUTE) instanceof Integer held) {
+        BodyBudget.SHARED.release(held);
+      }
       if (!broken) {
         exchange.close();
       }
@@ -127,15 +131,29 @@ abstract class Endpoint implements HttpHandler {
     return path;
   }
 
-  /** The whole request body, at most {@link #MAX_BODY_BYTES}. */
+  /** Exchange attribute: the body bytes this exchange holds of {@link BodyBudget#SHARED}. */
+  private static final String BUDGET_ATTRIBUTE = "dev.aperture.gateway.bodyBytes";
+
+  /**
+   * The whole request body, at most {@link #MAX_BODY_BYTES}, counted against {@link
+   * BodyBudget#SHARED} until the exchange ends.
+   */
   static byte[] body(HttpExchange exchange) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    byte[] chunk = new byte[64 * 1024];
+    int held = 0;
     try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (body.length > MAX_BODY_BYTES) {
-        throw new BodyTooLargeException(MAX_BODY_BYTES);
+      for (int n; (n = in.read(chunk)) != -1; ) {
+        if (body.size() + n > MAX_BODY_BYTES) {
+          throw new BodyTooLargeException(MAX_BODY_BYTES);
+        }
+        BodyBudget.SHARED.acquire(n);
+        held += n;
+        exchange.setAttribute(BUDGET_ATTRIBUTE, held);
+        body.write(chunk, 0, n);
       }
-      return body;
     }
+    return body.toByteArray();
   }
 
   private static void drain(HttpExchange exchange) throws IOException {
