@@ -74,7 +74,12 @@ final class StreamFrames {
     }
   }
 
-  /** Joined tool-argument fragments as compact JSON: empty means {@code {}}. */
+  /**
+   * Joined tool-argument fragments as compact JSON: empty means {@code {}}. Fragments that do not
+   * make valid JSON are kept as the model wrote them: that happens when the answer was cut short
+   * (stop reason {@code max_tokens}), and the answer, billed and otherwise whole, must still reach
+   * the caller with the stop reason that explains it rather than fail.
+   */
   static String toolArguments(String joined, int index) {
     if (joined.isBlank()) {
       return "{}";
@@ -82,10 +87,7 @@ final class StreamFrames {
     try {
       return WireJson.arguments(WireJson.parse(joined));
     } catch (IOException e) {
-      throw new StreamException(
-          StreamException.Kind.BAD_FRAME,
-          "the arguments of the tool call in content block " + index + " are not valid JSON",
-          e);
+      return joined;
     }
   }
 

@@ -217,20 +217,21 @@ class ConverseStreamTranslatorTest {
   }
 
   @Test
-  void invalidToolJsonIsABadFrame() {
-    StreamException e =
-        assertThrows(
-            StreamException.class,
-            () ->
-                run(
-                    StreamTranslator.converse("m", "p"),
-                    event(
-                        "contentBlockStart",
-                        "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t\",\"name\":\"x\"}}}"),
-                    event(
-                        "contentBlockDelta",
-                        "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"{\\\"a\\\":\"}}}"),
-                    event("contentBlockStop", "{\"contentBlockIndex\":0}")));
-    assertEquals(StreamException.Kind.BAD_FRAME, e.kind());
+  void toolArgumentsCutShortByMaxTokensAreKeptAsWrittenAndTheAnswerStillFinishes() {
+    List<ChatEvent> events =
+        run(
+            StreamTranslator.converse("m", "p"),
+            event(
+                "contentBlockStart",
+                "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t\",\"name\":\"x\"}}}"),
+            event(
+                "contentBlockDelta",
+                "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"{\\\"a\\\":\"}}}"),
+            event("contentBlockStop", "{\"contentBlockIndex\":0}"),
+            event("messageStop", "{\"stopReason\":\"max_tokens\"}"),
+            event("metadata", "{\"usage\":{\"inputTokens\":5,\"outputTokens\":9}}"));
+    assertTrue(events.contains(new ChatEvent.ToolCallEnd(0, "t", "x", "{\"a\":")));
+    ChatEvent.Finish f = (ChatEvent.Finish) events.get(events.size() - 1);
+    assertEquals(StopReason.MAX_TOKENS, f.stopReason());
   }
 }
