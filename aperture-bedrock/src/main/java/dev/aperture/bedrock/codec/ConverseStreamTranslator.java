@@ -1,10 +1,14 @@
 package dev.aperture.bedrock.codec;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aperture.StreamException;
 import dev.aperture.bedrock.eventstream.EventStreamMessage;
 import dev.aperture.chat.ChatEvent;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.Usage;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -46,8 +50,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
       case "contentBlockDelta":
         {
           blocks.start(null, out);
-          JsonNode p = StreamFrames.payload(message);
-          delta(StreamFrames.index(p, "contentBlockIndex"), p.path("delta"), out);
+          delta(message, out);
           break;
         }
       case "contentBlockStop":
@@ -79,31 +82,143 @@ final class ConverseStreamTranslator implements StreamTranslator {
     }
   }
 
-  private void delta(int index, JsonNode delta, List<ChatEvent> out) {
-    String text = WireJson.text(delta, "text");
-    if (text != null) {
-      out.add(new ChatEvent.TextDelta(index, text));
-      return;
+  /**
+   * The hot path: a {@code contentBlockDelta} read with a streaming parser rather than a tree. It
+   * mirrors what the tree reading did exactly: the first JSON value only, the last of repeated
+   * fields wins, non-string values count as absent, unknown fields (such as the padding {@code
+   * "p"}) are skipped, and a payload that does not start an object goes to {@link
+   * StreamFrames#payload} for its usual error.
+   */
+  private void delta(EventStreamMessage message, List<ChatEvent> out) {
+    Delta d = new Delta();
+    try (JsonParser parser = WireJson.MAPPER.getFactory().createParser(message.payloadStream())) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        StreamFrames.payload(message); // throws the error the tree reading would
+        throw new IllegalStateException("a payload that is not an object parsed as one");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("contentBlockIndex".equals(field)) {
+          d.index = StreamFrames.intValue(parser, value);
+        } else if ("delta".equals(field)) {
+          d.reset();
+          if (value == JsonToken.START_OBJECT) {
+            readDelta(parser, d);
+          } else {
+            parser.skipChildren();
+          }
+        } else {
+          parser.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new StreamException(
+          StreamException.Kind.BAD_FRAME,
+          "event '" + message.eventType().orElse("?") + "' has a payload that is not JSON",
+          e);
     }
-    JsonNode toolUse = delta.get("toolUse");
-    if (toolUse != null) {
-      blocks.toolFragment(index, WireJson.text(toolUse, "input"), out);
-      return;
+    if (d.index == null) {
+      throw new StreamException(
+          StreamException.Kind.BAD_FRAME, "stream event without a numeric 'contentBlockIndex'");
     }
-    JsonNode reasoning = delta.get("reasoningContent");
-    if (reasoning != null) {
-      String r = WireJson.text(reasoning, "text");
-      if (r != null) {
-        out.add(new ChatEvent.ReasoningDelta(index, r));
+    int index = d.index;
+    if (d.text != null) {
+      out.add(new ChatEvent.TextDelta(index, d.text));
+    } else if (d.toolUse) {
+      blocks.toolFragment(index, d.toolInput, out);
+    } else if (d.reasoning) {
+      if (d.reasoningText != null) {
+        out.add(new ChatEvent.ReasoningDelta(index, d.reasoningText));
       }
-      String signature = WireJson.text(reasoning, "signature");
-      if (signature != null) {
-        out.add(new ChatEvent.ReasoningSignature(index, signature));
+      if (d.signature != null) {
+        out.add(new ChatEvent.ReasoningSignature(index, d.signature));
       }
-      String redacted = WireJson.text(reasoning, "redactedContent");
-      if (redacted != null) {
-        out.add(new ChatEvent.RedactedReasoning(index, redacted));
+      if (d.redacted != null) {
+        out.add(new ChatEvent.RedactedReasoning(index, d.redacted));
       }
+    }
+  }
+
+  /** Reads the {@code delta} object, the parser on its START_OBJECT; ends on its END_OBJECT. */
+  private static void readDelta(JsonParser parser, Delta d) throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ("text".equals(field)) {
+        d.text = string(parser, value);
+      } else if ("toolUse".equals(field)) {
+        d.toolUse = true;
+        d.toolInput = null;
+        if (value == JsonToken.START_OBJECT) {
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String f = parser.currentName();
+            JsonToken v = parser.nextToken();
+            if ("input".equals(f)) {
+              d.toolInput = string(parser, v);
+            } else {
+              parser.skipChildren();
+            }
+          }
+        } else {
+          parser.skipChildren();
+        }
+      } else if ("reasoningContent".equals(field)) {
+        d.reasoning = true;
+        d.reasoningText = null;
+        d.signature = null;
+        d.redacted = null;
+        if (value == JsonToken.START_OBJECT) {
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String f = parser.currentName();
+            JsonToken v = parser.nextToken();
+            if ("text".equals(f)) {
+              d.reasoningText = string(parser, v);
+            } else if ("signature".equals(f)) {
+              d.signature = string(parser, v);
+            } else if ("redactedContent".equals(f)) {
+              d.redacted = string(parser, v);
+            } else {
+              parser.skipChildren();
+            }
+          }
+        } else {
+          parser.skipChildren();
+        }
+      } else {
+        parser.skipChildren();
+      }
+    }
+  }
+
+  /** The current value as a string, or null (after skipping it) when it is not one. */
+  private static String string(JsonParser parser, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return parser.getText();
+    }
+    parser.skipChildren();
+    return null;
+  }
+
+  /** What one {@code contentBlockDelta} carries; absent members stay null or false. */
+  private static final class Delta {
+    Integer index;
+    String text;
+    boolean toolUse;
+    String toolInput;
+    boolean reasoning;
+    String reasoningText;
+    String signature;
+    String redacted;
+
+    void reset() {
+      text = null;
+      toolUse = false;
+      toolInput = null;
+      reasoning = false;
+      reasoningText = null;
+      signature = null;
+      redacted = null;
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.aperture.bedrock.codec;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.StreamException;
 import dev.aperture.bedrock.BedrockErrorType;
@@ -98,5 +100,22 @@ final class StreamFrames {
           StreamException.Kind.BAD_FRAME, "stream event without a numeric '" + field + "'");
     }
     return v.asInt();
+  }
+
+  /**
+   * The streaming twin of {@link #index}'s test: the parser's current value as an int when a tree
+   * node of it would {@code canConvertToInt()} (an int, or a float in int range, truncated), else
+   * null. Structured values are skipped.
+   */
+  static Integer intValue(JsonParser parser, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      return parser.getNumberType() == JsonParser.NumberType.INT ? parser.getIntValue() : null;
+    }
+    if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+      double d = parser.getDoubleValue();
+      return d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE ? (int) d : null;
+    }
+    parser.skipChildren();
+    return null;
   }
 }

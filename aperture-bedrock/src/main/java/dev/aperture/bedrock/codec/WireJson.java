@@ -24,7 +24,7 @@ final class WireJson {
   }
 
   static byte[] write(Body body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
       body.write(g);
     } catch (IOException e) {

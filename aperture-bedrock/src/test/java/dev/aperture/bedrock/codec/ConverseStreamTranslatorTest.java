@@ -234,4 +234,90 @@ class ConverseStreamTranslatorTest {
     ChatEvent.Finish f = (ChatEvent.Finish) events.get(events.size() - 1);
     assertEquals(StopReason.MAX_TOKENS, f.stopReason());
   }
+
+  static EventStreamMessage raw(String type, String payload) {
+    return EventStreamMessage.builder()
+        .header(":event-type", type)
+        .header(":message-type", "event")
+        .payload(payload.getBytes(StandardCharsets.UTF_8))
+        .build();
+  }
+
+  static List<ChatEvent> deltas(String payload) {
+    List<ChatEvent> out =
+        run(StreamTranslator.converse("m", "bedrock"), raw("contentBlockDelta", payload));
+    out.removeIf(
+        e ->
+            !(e instanceof ChatEvent.TextDelta
+                || e instanceof ChatEvent.ToolCallDelta
+                || e instanceof ChatEvent.ReasoningDelta
+                || e instanceof ChatEvent.ReasoningSignature
+                || e instanceof ChatEvent.RedactedReasoning));
+    return out;
+  }
+
+  @Test
+  void deltaPayloadsReadAsATreeWouldReadThem() {
+    // Unknown members of any shape are skipped, wherever they sit.
+    assertEquals(
+        List.of(new ChatEvent.TextDelta(2, "hi")),
+        deltas(
+            "{\"p\":{\"a\":[1,{\"text\":\"no\"}]},\"delta\":{\"x\":[\"y\"],\"text\":\"hi\","
+                + "\"q\":{}},\"contentBlockIndex\":2,\"z\":[[]]}"));
+    // The last of repeated members wins; a non-string counts as absent.
+    assertEquals(
+        List.of(new ChatEvent.TextDelta(1, "b")),
+        deltas(
+            "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"a\"},\"contentBlockIndex\":1.9,"
+                + "\"delta\":{\"text\":\"b\"}}"));
+    assertEquals(
+        List.of(), deltas("{\"contentBlockIndex\":0,\"delta\":{\"text\":\"a\",\"text\":7}}"));
+    assertEquals(List.of(), deltas("{\"contentBlockIndex\":0,\"delta\":[{\"text\":\"a\"}]}"));
+    // Text first, then a tool fragment (even with no input), then reasoning.
+    assertEquals(
+        List.of(new ChatEvent.TextDelta(0, "t")),
+        deltas(
+            "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"{}\"},\"text\":\"t\"}}"));
+    assertEquals(
+        List.of(new ChatEvent.ToolCallDelta(0, "")),
+        deltas(
+            "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":null,\"reasoningContent\":{\"text\":\"r\"}}}"));
+    assertEquals(
+        List.of(
+            new ChatEvent.ReasoningDelta(3, "r"),
+            new ChatEvent.ReasoningSignature(3, "s"),
+            new ChatEvent.RedactedReasoning(3, "x")),
+        deltas(
+            "{\"contentBlockIndex\":3,\"delta\":{\"reasoningContent\":{\"redactedContent\":\"x\","
+                + "\"p\":[1],\"signature\":\"s\",\"text\":\"r\"}}}"));
+  }
+
+  @Test
+  void malformedDeltaPayloadsAreBadFramesWithTheUsualMessages() {
+    String[][] cases = {
+      {"{\"delta\":{\"text\":\"a\"}}", "stream event without a numeric 'contentBlockIndex'"},
+      {
+        "{\"contentBlockIndex\":\"1\",\"delta\":{}}",
+        "stream event without a numeric 'contentBlockIndex'"
+      },
+      {
+        "{\"contentBlockIndex\":4294967296,\"delta\":{}}",
+        "stream event without a numeric 'contentBlockIndex'"
+      },
+      {
+        "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"a\"}",
+        "event 'contentBlockDelta' has a payload that is not JSON"
+      },
+      {"{\"contentBlockIndex\":0,,}", "event 'contentBlockDelta' has a payload that is not JSON"},
+      {"[1,", "event 'contentBlockDelta' has a payload that is not JSON"},
+      {"[1]", "event 'contentBlockDelta' has a payload that is not a JSON object"},
+      {"\"x\"", "event 'contentBlockDelta' has a payload that is not a JSON object"},
+      {"", "event 'contentBlockDelta' has a payload that is not a JSON object"},
+    };
+    for (String[] c : cases) {
+      StreamException e = assertThrows(StreamException.class, () -> deltas(c[0]), c[0]);
+      assertEquals(StreamException.Kind.BAD_FRAME, e.kind(), c[0]);
+      assertEquals(c[1], e.getMessage(), c[0]);
+    }
+  }
 }
