@@ -72,6 +72,15 @@ public final class BedrockProvider implements Provider {
   private final ConverseCodec converse;
   private final AnthropicInvokeCodec invoke;
 
+  /** The configured headers and the key, built on first use (a bad value fails that call). */
+  private volatile Headers configuredHeaders;
+
+  /** Upstream URLs by operation, then model id; bounded so odd model names cannot grow it. */
+  private final Map<String, Map<String, HttpUrl>> urls =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_URLS = 1024;
+
   BedrockProvider(
       ProviderConfig config,
       OkHttpClient client,
@@ -158,6 +167,19 @@ public final class BedrockProvider implements Provider {
 
   /** The upstream URL for {@code modelId} and operation, with the id encoded exactly once. */
   HttpUrl url(String modelId, String operation) {
+    Map<String, HttpUrl> byModel =
+        urls.computeIfAbsent(operation, o -> new java.util.concurrent.ConcurrentHashMap<>());
+    HttpUrl url = byModel.get(modelId);
+    if (url == null) {
+      url = buildUrl(modelId, operation);
+      if (byModel.size() < MAX_CACHED_URLS) {
+        byModel.putIfAbsent(modelId, url);
+      }
+    }
+    return url;
+  }
+
+  private HttpUrl buildUrl(String modelId, String operation) {
     return baseUrl
         .newBuilder()
         .addPathSegment("model")
@@ -167,9 +189,13 @@ public final class BedrockProvider implements Provider {
   }
 
   private Request request(String modelId, String operation, byte[] body, boolean acceptJson) {
-    Headers.Builder headers = new Headers.Builder();
-    ForwardHeaders.configured(config, headers, true);
-    Request.Builder b = new Request.Builder().url(url(modelId, operation)).headers(headers.build());
+    Headers headers = configuredHeaders;
+    if (headers == null) {
+      Headers.Builder hb = new Headers.Builder();
+      ForwardHeaders.configured(config, hb, true);
+      configuredHeaders = headers = hb.build();
+    }
+    Request.Builder b = new Request.Builder().url(url(modelId, operation)).headers(headers);
     if (acceptJson) {
       b.header("Accept", "application/json");
     }

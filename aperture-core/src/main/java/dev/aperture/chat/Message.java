@@ -40,6 +40,9 @@ public record Message(Role role, List<ContentPart> content) {
 
   /** The text parts joined, without separators. */
   public String text() {
+    if (content.size() == 1 && content.get(0) instanceof ContentPart.Text only) {
+      return only.text();
+    }
     StringBuilder sb = new StringBuilder();
     for (ContentPart p : content) {
       if (p instanceof ContentPart.Text t) {

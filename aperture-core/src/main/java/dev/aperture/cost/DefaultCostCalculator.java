@@ -6,6 +6,7 @@ import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prices usage from a {@link PriceTable} (by default the {@linkplain PriceTable#bundled() bundled}
@@ -35,8 +36,12 @@ public final class DefaultCostCalculator implements CostCalculator {
   /** USD per million tokens × tokens = micro-USD; × 1000 = nanodollars. */
   private static final BigDecimal NANOS_PER_MICRO_USD = BigDecimal.valueOf(1000);
 
+  private static final int MAX_CACHED = 1024;
+
   private final PriceTable table;
   private final boolean batch;
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Resolved>> cache =
+      new ConcurrentHashMap<>();
 
   private DefaultCostCalculator(PriceTable table, boolean batch) {
     this.table = Objects.requireNonNull(table, "table");
@@ -69,21 +74,73 @@ public final class DefaultCostCalculator implements CostCalculator {
   @Override
   public CostResult cost(String costBasis, String model, Usage usage) {
     Objects.requireNonNull(usage, "usage");
+    Resolved p = resolve(costBasis, model);
+    if (p.unpriced != null) {
+      return CostResult.unpriced(p.unpriced);
+    }
+    TokenRates r = p.price.ratesFor(usage.totalInputTokens());
+    BigDecimal microUsd =
+        line(usage.inputTokens(), r.inputUsdPerMillion())
+            .add(line(usage.cacheReadTokens(), r.cacheReadUsdPerMillion()))
+            .add(line(usage.cacheWrite5mTokens(), r.cacheWrite5mUsdPerMillion()))
+            .add(line(usage.cacheWrite1hTokens(), r.cacheWrite1hUsdPerMillion()))
+            .add(line(usage.outputTokens(), r.outputUsdPerMillion()));
+    BigDecimal nanos =
+        microUsd
+            .multiply(NANOS_PER_MICRO_USD)
+            .multiply(p.multiplier)
+            .setScale(0, RoundingMode.HALF_UP);
+    long costNanos;
+    try {
+      costNanos = nanos.longValueExact();
+    } catch (ArithmeticException e) {
+      return CostResult.unpriced("the cost does not fit in a long count of nanodollars: " + nanos);
+    }
+    return CostResult.priced(new Cost(costNanos, p.basis));
+  }
+
+  /**
+   * What a (cost basis, model) pair prices as: the table is immutable, so the answer is computed
+   * once per pair and kept (up to {@link #MAX_CACHED} pairs per basis; past that, computed each
+   * time, so a caller inventing model names cannot grow the cache without bound).
+   */
+  private Resolved resolve(String costBasis, String model) {
+    if (costBasis == null || model == null) {
+      return resolveUncached(costBasis, model);
+    }
+    ConcurrentHashMap<String, Resolved> byModel = cache.get(costBasis);
+    if (byModel == null) {
+      if (cache.size() >= MAX_CACHED) {
+        return resolveUncached(costBasis, model);
+      }
+      byModel = cache.computeIfAbsent(costBasis, b -> new ConcurrentHashMap<>());
+    }
+    Resolved found = byModel.get(model);
+    if (found == null) {
+      found = resolveUncached(costBasis, model);
+      if (byModel.size() < MAX_CACHED) {
+        byModel.putIfAbsent(model, found);
+      }
+    }
+    return found;
+  }
+
+  private Resolved resolveUncached(String costBasis, String model) {
     if (costBasis == null || costBasis.isBlank()) {
-      return CostResult.unpriced("no cost basis: the provider's calls are not priced");
+      return Resolved.unpriced("no cost basis: the provider's calls are not priced");
     }
     String basis = costBasis.trim().toLowerCase(Locale.ROOT);
     if (!table.hasBasis(basis)) {
-      return CostResult.unpriced(
+      return Resolved.unpriced(
           "unknown cost basis '" + costBasis + "' (the price table has " + table.costBases() + ")");
     }
     if (model == null || model.isBlank()) {
-      return CostResult.unpriced("no model id");
+      return Resolved.unpriced("no model id");
     }
     ModelId id = ModelId.parse(model, table.geoPrefixes());
     Optional<String> unpriceable = id.unpricedReason();
     if (unpriceable.isPresent()) {
-      return CostResult.unpriced(unpriceable.get());
+      return Resolved.unpriced(unpriceable.get());
     }
     String key = null;
     for (String candidate : id.candidates()) {
@@ -93,14 +150,14 @@ public final class DefaultCostCalculator implements CostCalculator {
       }
     }
     if (key == null) {
-      return CostResult.unpriced(
+      return Resolved.unpriced(
           "unknown model '"
               + model
               + "': the price table does not list it; add it or map it with a model_cost_map rule");
     }
     Optional<ModelPrice> found = table.price(basis, key);
     if (found.isEmpty()) {
-      return CostResult.unpriced(
+      return Resolved.unpriced(
           "cost basis '" + basis + "' has no price for model '" + model + "' (" + key + ")");
     }
     ModelPrice price = found.get();
@@ -115,30 +172,30 @@ public final class DefaultCostCalculator implements CostCalculator {
     if (batch) {
       Optional<BigDecimal> half = table.batchMultiplier(basis);
       if (half.isEmpty()) {
-        return CostResult.unpriced("cost basis '" + basis + "' has no batch price");
+        return Resolved.unpriced("cost basis '" + basis + "' has no batch price");
       }
       multiplier = multiplier.multiply(half.get());
     }
+    return new Resolved(null, price, multiplier, basis + "/" + key + (batch ? " (batch)" : ""));
+  }
 
-    TokenRates r = price.ratesFor(usage.totalInputTokens());
-    BigDecimal microUsd =
-        line(usage.inputTokens(), r.inputUsdPerMillion())
-            .add(line(usage.cacheReadTokens(), r.cacheReadUsdPerMillion()))
-            .add(line(usage.cacheWrite5mTokens(), r.cacheWrite5mUsdPerMillion()))
-            .add(line(usage.cacheWrite1hTokens(), r.cacheWrite1hUsdPerMillion()))
-            .add(line(usage.outputTokens(), r.outputUsdPerMillion()));
-    BigDecimal nanos =
-        microUsd
-            .multiply(NANOS_PER_MICRO_USD)
-            .multiply(multiplier)
-            .setScale(0, RoundingMode.HALF_UP);
-    long costNanos;
-    try {
-      costNanos = nanos.longValueExact();
-    } catch (ArithmeticException e) {
-      return CostResult.unpriced("the cost does not fit in a long count of nanodollars: " + nanos);
+  /** A priced pair (price, multiplier, the cost's basis label) or the reason it is unpriced. */
+  private static final class Resolved {
+    final String unpriced;
+    final ModelPrice price;
+    final BigDecimal multiplier;
+    final String basis;
+
+    Resolved(String unpriced, ModelPrice price, BigDecimal multiplier, String basis) {
+      this.unpriced = unpriced;
+      this.price = price;
+      this.multiplier = multiplier;
+      this.basis = basis;
     }
-    return CostResult.priced(new Cost(costNanos, basis + "/" + key + (batch ? " (batch)" : "")));
+
+    static Resolved unpriced(String reason) {
+      return new Resolved(reason, null, null, null);
+    }
   }
 
   private static BigDecimal line(long tokens, BigDecimal usdPerMillion) {

@@ -41,6 +41,14 @@ public final class EndToEndBenchmark {
   private static final int[] CONCURRENCY = {1, 16};
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final PrintStream OUT = System.out;
+  private static final String USAGE =
+      "usage: java -jar aperture-benchmarks.jar e2e [--json] [--quick] [--stub-spin-us N]";
+
+  /**
+   * At concurrency 1 the stub's connection thread polls this long for the next request before it
+   * blocks (see {@link StubServer#spinMicros}); at 16 it always blocks.
+   */
+  static final long DEFAULT_STUB_SPIN_US = 0;
 
   private final Settings settings;
   private final com.sun.management.ThreadMXBean threads =
@@ -48,7 +56,12 @@ public final class EndToEndBenchmark {
 
   /** Durations, in seconds. Warmup and measurement are per scenario and concurrency. */
   private record Settings(
-      String mode, double sliceSeconds, int warmupRoundsC1, int warmupRounds, int rounds) {
+      String mode,
+      double sliceSeconds,
+      int warmupRoundsC1,
+      int warmupRounds,
+      int rounds,
+      long stubSpinMicros) {
     double measureSeconds() {
       return sliceSeconds * rounds;
     }
@@ -62,7 +75,9 @@ public final class EndToEndBenchmark {
   public static int run(String[] args) throws Exception {
     boolean json = false;
     boolean quick = false;
-    for (String a : args) {
+    long spin = DEFAULT_STUB_SPIN_US;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
       switch (a) {
         case "--json":
           json = true;
@@ -70,19 +85,26 @@ public final class EndToEndBenchmark {
         case "--quick":
           quick = true;
           break;
+        case "--stub-spin-us":
+          if (i + 1 == args.length || !args[i + 1].matches("\\d{1,7}")) {
+            System.err.println("--stub-spin-us needs a whole number of microseconds; " + USAGE);
+            return 2;
+          }
+          spin = Long.parseLong(args[++i]);
+          break;
         case "-h":
         case "--help":
-          OUT.println("usage: java -jar aperture-benchmarks.jar e2e [--json] [--quick]");
+          OUT.println(USAGE);
           return 0;
         default:
-          System.err.println("unknown option " + a + "; usage: e2e [--json] [--quick]");
+          System.err.println("unknown option " + a + "; " + USAGE);
           return 2;
       }
     }
     Settings settings =
         quick
-            ? new Settings("quick", 0.5, 4, 1, 5) // about a minute; the SDK is barely warm
-            : new Settings("full", 1.0, 4, 1, 10); // about three and a half minutes
+            ? new Settings("quick", 0.5, 4, 1, 5, spin) // about a minute; the SDK is barely warm
+            : new Settings("full", 1.0, 4, 1, 10, spin); // about three and a half minutes
     return new EndToEndBenchmark(settings).execute(json);
   }
 
@@ -231,8 +253,10 @@ public final class EndToEndBenchmark {
         }
       }
       for (int concurrency : CONCURRENCY) {
+        bed.stub.spinMicros(concurrency == 1 ? settings.stubSpinMicros : 0);
         measure(scenarios, concurrency, bed.stub.threadIds());
       }
+      bed.stub.spinMicros(0);
       double decodeMbps = eventStreamDecodeMbps(f.converseStream());
       long apertureCalls =
           scenarios.stream()
@@ -254,6 +278,7 @@ public final class EndToEndBenchmark {
     out.put("warmup_s_per_scenario_c1", settings.warmupRoundsC1 * settings.sliceSeconds);
     out.put("measure_s_per_scenario", settings.measureSeconds());
     out.put("slice_s", settings.sliceSeconds);
+    out.put("stub_spin_us_c1", settings.stubSpinMicros);
     out.put("run_s", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
     // Other processes on the machine share its cores with all three contenders alike, but they
     // widen the spread: the load average says how quiet the machine was.

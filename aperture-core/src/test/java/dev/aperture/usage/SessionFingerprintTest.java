@@ -1,0 +1,100 @@
+package dev.aperture.usage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aperture.chat.ChatRequest;
+import dev.aperture.chat.ContentPart;
+import dev.aperture.chat.Message;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SessionFingerprintTest {
+
+  /** The definition: SHA-256 of the UTF-8 seed, first 16 bytes in hex. */
+  private static String expected(String seed) throws Exception {
+    byte[] d = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+    return "fp-" + HexFormat.of().formatHex(d, 0, 16);
+  }
+
+  private static ChatRequest request(List<Message> messages) {
+    return ChatRequest.builder().model("m").messages(messages).build();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "hello",
+        "héllo wörld",
+        "日本語のテキスト",
+        "emoji 😀 and more 🎉",
+        "lone high \uD83D surrogate",
+        "lone low \uDE00 surrogate",
+        "ends with high \uD83D"
+      })
+  void fingerprintIsSha256OfUtf8(String text) throws Exception {
+    assertEquals(expected(text), SessionFingerprint.fingerprint(text));
+  }
+
+  @Test
+  void longTextsCrossTheBufferBoundary() throws Exception {
+    String text = "añ😀".repeat(2_000); // multi-byte sequences straddle the 1 KiB buffer edges
+    assertEquals(expected(text), SessionFingerprint.fingerprint(text));
+  }
+
+  @Test
+  void sessionIdHashesSystemPromptsAndTheFirstUserMessage() throws Exception {
+    ChatRequest r =
+        request(
+            List.of(
+                Message.system("be brief"),
+                Message.user("first ü"),
+                Message.assistant("ok"),
+                Message.system("and kind"),
+                Message.user("second")));
+    assertEquals(
+        expected("system:be brief\nsystem:and kind\nuser:first ü"),
+        SessionFingerprint.sessionId(r));
+  }
+
+  @Test
+  void laterTurnsKeepTheSameId() {
+    ChatRequest first = request(List.of(Message.system("s"), Message.user("hi")));
+    ChatRequest later =
+        request(
+            List.of(
+                Message.system("s"),
+                Message.user("hi"),
+                Message.assistant("yo"),
+                Message.user("?")));
+    assertEquals(SessionFingerprint.sessionId(first), SessionFingerprint.sessionId(later));
+    assertNotEquals(
+        SessionFingerprint.sessionId(first),
+        SessionFingerprint.sessionId(request(List.of(Message.system("s"), Message.user("hj")))));
+  }
+
+  @Test
+  void multiPartUserTextIsJoined() throws Exception {
+    ChatRequest r =
+        request(List.of(Message.user(new ContentPart.Text("ab"), new ContentPart.Text("cd"))));
+    assertEquals(expected("user:abcd"), SessionFingerprint.sessionId(r));
+  }
+
+  @Test
+  void clientSessionIdWins_andNoTextMeansRandom() {
+    ChatRequest withId =
+        ChatRequest.builder().model("m").addMessages(Message.user("x")).sessionId("abc").build();
+    assertEquals("abc", SessionFingerprint.sessionId(withId));
+    String random = SessionFingerprint.sessionId(request(List.of(Message.assistant("only"))));
+    assertFalse(random.startsWith("fp-"));
+    assertTrue(random.length() >= 32);
+  }
+}
