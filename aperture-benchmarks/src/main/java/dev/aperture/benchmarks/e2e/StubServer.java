@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -149,59 +148,72 @@ final class StubServer implements Closeable {
         if (headerEnd < 0) {
           return; // the client closed the connection between requests
         }
-        String head = new String(c.buf, c.start, headerEnd - c.start, StandardCharsets.ISO_8859_1);
-        c.start = headerEnd + 4;
-        int lineEnd = head.indexOf("\r\n");
-        String requestLine = lineEnd < 0 ? head : head.substring(0, lineEnd);
-        int sp1 = requestLine.indexOf(' ');
-        int sp2 = requestLine.indexOf(' ', sp1 + 1);
-        String path = sp1 < 0 || sp2 < 0 ? "" : requestLine.substring(sp1 + 1, sp2);
+        // The head is scanned in place, allocation-free: the stub's own cost stays out of the way
+        // of the clients sharing its cores.
+        byte[] b = c.buf;
+        int lineEnd = indexOfCrlf(b, c.start, headerEnd);
+        int sp1 = indexOf(b, (byte) ' ', c.start, lineEnd);
+        int sp2 = sp1 < 0 ? -1 : indexOf(b, (byte) ' ', sp1 + 1, lineEnd);
+        boolean stream = sp2 > 0 && endsWith(b, sp2, CONVERSE_STREAM);
         long contentLength = 0;
         boolean chunked = false;
         boolean expectContinue = false;
         boolean close = false;
-        String authorization = null;
-        for (String line : head.split("\r\n")) {
-          int colon = line.indexOf(':');
-          if (colon <= 0) {
-            continue;
+        int authStart = -1;
+        int authEnd = -1;
+        int line = lineEnd + 2;
+        while (line < headerEnd) {
+          int next = indexOfCrlf(b, line, headerEnd);
+          int colon = indexOf(b, (byte) ':', line, next);
+          if (colon > line) {
+            int v = colon + 1;
+            while (v < next && (b[v] == ' ' || b[v] == '\t')) {
+              v++;
+            }
+            int ve = next;
+            while (ve > v && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
+              ve--;
+            }
+            if (nameIs(b, line, colon, "content-length")) {
+              contentLength = parseLong(b, v, ve);
+            } else if (nameIs(b, line, colon, "transfer-encoding")) {
+              chunked = containsIgnoreCase(b, v, ve, "chunked");
+            } else if (nameIs(b, line, colon, "expect")) {
+              expectContinue = equalsIgnoreCase(b, v, ve, "100-continue");
+            } else if (nameIs(b, line, colon, "connection")) {
+              close = equalsIgnoreCase(b, v, ve, "close");
+            } else if (nameIs(b, line, colon, "authorization")) {
+              authStart = v;
+              authEnd = ve;
+            }
           }
-          String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-          String value = line.substring(colon + 1).trim();
-          switch (name) {
-            case "content-length":
-              contentLength = Long.parseLong(value);
-              break;
-            case "transfer-encoding":
-              chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-              break;
-            case "expect":
-              expectContinue = value.equalsIgnoreCase("100-continue");
-              break;
-            case "connection":
-              close = value.equalsIgnoreCase("close");
-              break;
-            case "authorization":
-              authorization = value;
-              break;
-            default:
-              break;
-          }
+          line = next + 2;
         }
+        boolean bearer = authStart >= 0 && startsWithIgnoreCase(b, authStart, authEnd, "Bearer ");
+        String path = null;
+        String authorization = null;
+        boolean keep = capture;
+        if (keep) {
+          path = sp2 < 0 ? "" : new String(b, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
+          authorization =
+              authStart < 0
+                  ? null
+                  : new String(b, authStart, authEnd - authStart, StandardCharsets.ISO_8859_1);
+        }
+        c.start = headerEnd + 4;
         if (expectContinue) {
           out.write(CONTINUE);
           out.flush();
         }
-        boolean keep = capture;
         byte[] body = chunked ? c.readChunked(keep) : c.readBody(contentLength, keep);
         requests.incrementAndGet();
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (bearer) {
           bearerRequests.incrementAndGet();
         }
         if (keep) {
           last = new Request(path, authorization, body);
         }
-        out.write(path.endsWith("/converse-stream") ? streamAnswer : unaryAnswer);
+        out.write(stream ? streamAnswer : unaryAnswer);
         out.flush();
         if (close) {
           return;
@@ -216,6 +228,81 @@ final class StubServer implements Closeable {
     } finally {
       sockets.remove(socket);
     }
+  }
+
+  private static final byte[] CONVERSE_STREAM =
+      "/converse-stream".getBytes(StandardCharsets.US_ASCII);
+
+  private static int indexOf(byte[] b, byte x, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The offset of the next CRLF in {@code [from, to)}, or {@code to}. */
+  private static int indexOfCrlf(byte[] b, int from, int to) {
+    for (int i = from; i + 1 < to; i++) {
+      if (b[i] == '\r' && b[i + 1] == '\n') {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  private static boolean endsWith(byte[] b, int end, byte[] suffix) {
+    int start = end - suffix.length;
+    return start >= 0 && Arrays.equals(b, start, end, suffix, 0, suffix.length);
+  }
+
+  private static boolean nameIs(byte[] b, int from, int to, String lowerName) {
+    int end = to;
+    while (end > from && (b[end - 1] == ' ' || b[end - 1] == '\t')) {
+      end--;
+    }
+    return equalsIgnoreCase(b, from, end, lowerName);
+  }
+
+  private static boolean equalsIgnoreCase(byte[] b, int from, int to, String lower) {
+    return to - from == lower.length() && startsWithIgnoreCase(b, from, to, lower);
+  }
+
+  private static boolean startsWithIgnoreCase(byte[] b, int from, int to, String prefix) {
+    if (to - from < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (Character.toLowerCase((char) (b[from + i] & 0xFF))
+          != Character.toLowerCase(prefix.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean containsIgnoreCase(byte[] b, int from, int to, String lower) {
+    for (int i = from; i + lower.length() <= to; i++) {
+      if (startsWithIgnoreCase(b, i, to, lower)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long parseLong(byte[] b, int from, int to) throws IOException {
+    if (from == to || to - from > 18) {
+      throw new IOException("bad Content-Length");
+    }
+    long n = 0;
+    for (int i = from; i < to; i++) {
+      if (b[i] < '0' || b[i] > '9') {
+        throw new IOException("bad Content-Length");
+      }
+      n = n * 10 + (b[i] - '0');
+    }
+    return n;
   }
 
   /** A connection's read buffer: bytes {@code [start, end)} are read but not yet consumed. */

@@ -51,6 +51,30 @@ class StubServerTest {
     }
   }
 
+  @Test
+  void headerNamesAnyCaseAndPollingBeforeBlocking() throws IOException {
+    try (StubServer stub = StubServer.start(UNARY, STREAM);
+        Socket s = connect(stub)) {
+      stub.spinMicros(500);
+      stub.capture(true);
+      OutputStream out = s.getOutputStream();
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      out.write(
+          post(
+              "/model/m/converse-stream",
+              "content-LENGTH :  3 \r\nAUTHORIZATION: bearer xyz\r\n",
+              "abc"));
+      assertArrayEquals(STREAM, readAnswer(in));
+      StubServer.Request r = stub.lastRequest();
+      assertEquals("bearer xyz", r.authorization());
+      assertArrayEquals("abc".getBytes(StandardCharsets.US_ASCII), r.body());
+      out.write(post("/model/m/converse", "Authorization: Basic a\r\nContent-Length: 0\r\n", ""));
+      assertArrayEquals(UNARY, readAnswer(in));
+      assertEquals(2, stub.requests());
+      assertEquals(1, stub.bearerRequests());
+    }
+  }
+
   private static Socket connect(StubServer stub) throws IOException {
     URI uri = URI.create(stub.baseUrl());
     return new Socket(uri.getHost(), uri.getPort());
