@@ -542,6 +542,12 @@ public final class EndToEndBenchmark {
           ap.meanFirstMicros() / raw.meanFirstMicros());
     }
     put(out, "aperture_alloc_overhead_bytes_per_call", allocOverhead);
+    // The same without decoding the OpenAI body (whose strings alone outweigh 2 KB): what the
+    // library adds to a call a user builds in code.
+    put(
+        out,
+        "aperture_canonical_alloc_overhead_bytes_per_call",
+        find(scenarios, "aperture_canonical", false).stats(1).callerAllocPerCall() - rawAlloc);
     put(out, "event_stream_decode_mb_per_s", decodeMbps);
     out.put("payload_identical_across_contenders", samePayload);
     out.put("usage_records", records);

@@ -147,16 +147,15 @@ public final class SnapshotRouter implements ModelRouter {
       throw e;
     }
     CostResult cost = cost(route.provider(), route.upstreamModel(), response.usage());
-    ImmutableChatResponse.Builder out =
-        ImmutableChatResponse.builder()
-            .from(response)
-            .model(request.model())
-            .provider(route.providerId())
-            .cost(cost.cost());
+    // with* copies share the provider's immutable lists instead of rebuilding them
+    ImmutableChatResponse result =
+        ImmutableChatResponse.copyOf(response)
+            .withModel(request.model())
+            .withProvider(route.providerId())
+            .withCost(cost.cost());
     if (cost instanceof CostResult.Unpriced u) {
-      out.costUnavailableReason(u.reason());
+      result = result.withCostUnavailableReason(u.reason());
     }
-    ChatResponse result = out.build();
     call.succeeded(result.usage(), cost, toolNames(result));
     return result;
   }
