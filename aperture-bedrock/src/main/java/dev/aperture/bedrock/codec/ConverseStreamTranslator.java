@@ -18,6 +18,7 @@ import java.util.List;
  */
 final class ConverseStreamTranslator implements StreamTranslator {
   private final StreamBlocks blocks;
+  private final DeltaScanner scanner = new DeltaScanner();
   private String stopReason;
   private Usage usage;
   private Long latencyMillis;
@@ -83,13 +84,44 @@ final class ConverseStreamTranslator implements StreamTranslator {
   }
 
   /**
-   * The hot path: a {@code contentBlockDelta} read with a streaming parser rather than a tree. It
-   * mirrors what the tree reading did exactly: the first JSON value only, the last of repeated
-   * fields wins, non-string values count as absent, unknown fields (such as the padding {@code
-   * "p"}) are skipped, and a payload that does not start an object goes to {@link
-   * StreamFrames#payload} for its usual error.
+   * The hot path: a {@code contentBlockDelta} read from its bytes by the {@link DeltaScanner}, or,
+   * for payloads outside its subset, with a streaming parser. Both mirror what a tree reading does:
+   * the first JSON value only, the last of repeated fields wins, non-string values count as absent,
+   * unknown fields (such as the padding {@code "p"}) are skipped, and a payload that does not start
+   * an object goes to {@link StreamFrames#payload} for its usual error.
    */
   private void delta(EventStreamMessage message, List<ChatEvent> out) {
+    Delta d = new Delta();
+    if (!scanner.read(message.payloadView(), d)) {
+      d = readWithJackson(message);
+    }
+    if (d.index == null) {
+      throw new StreamException(
+          StreamException.Kind.BAD_FRAME, "stream event without a numeric 'contentBlockIndex'");
+    }
+    int index = d.index;
+    if (d.text != null) {
+      out.add(new ChatEvent.TextDelta(index, d.text));
+    } else if (d.toolUse) {
+      blocks.toolFragment(index, d.toolInput, out);
+    } else if (d.reasoning) {
+      if (d.reasoningText != null) {
+        out.add(new ChatEvent.ReasoningDelta(index, d.reasoningText));
+      }
+      if (d.signature != null) {
+        out.add(new ChatEvent.ReasoningSignature(index, d.signature));
+      }
+      if (d.redacted != null) {
+        out.add(new ChatEvent.RedactedReasoning(index, d.redacted));
+      }
+    }
+  }
+
+  /**
+   * The reference reading of a {@code contentBlockDelta} payload, with Jackson's streaming parser;
+   * {@link DeltaScanner} gives the same answer for the payloads it takes.
+   */
+  static Delta readWithJackson(EventStreamMessage message) {
     Delta d = new Delta();
     try (JsonParser parser = WireJson.MAPPER.getFactory().createParser(message.payloadStream())) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -118,26 +150,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
           "event '" + message.eventType().orElse("?") + "' has a payload that is not JSON",
           e);
     }
-    if (d.index == null) {
-      throw new StreamException(
-          StreamException.Kind.BAD_FRAME, "stream event without a numeric 'contentBlockIndex'");
-    }
-    int index = d.index;
-    if (d.text != null) {
-      out.add(new ChatEvent.TextDelta(index, d.text));
-    } else if (d.toolUse) {
-      blocks.toolFragment(index, d.toolInput, out);
-    } else if (d.reasoning) {
-      if (d.reasoningText != null) {
-        out.add(new ChatEvent.ReasoningDelta(index, d.reasoningText));
-      }
-      if (d.signature != null) {
-        out.add(new ChatEvent.ReasoningSignature(index, d.signature));
-      }
-      if (d.redacted != null) {
-        out.add(new ChatEvent.RedactedReasoning(index, d.redacted));
-      }
-    }
+    return d;
   }
 
   /** Reads the {@code delta} object, the parser on its START_OBJECT; ends on its END_OBJECT. */
@@ -201,7 +214,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
   }
 
   /** What one {@code contentBlockDelta} carries; absent members stay null or false. */
-  private static final class Delta {
+  static final class Delta {
     Integer index;
     String text;
     boolean toolUse;
@@ -210,6 +223,27 @@ final class ConverseStreamTranslator implements StreamTranslator {
     String reasoningText;
     String signature;
     String redacted;
+
+    @Override
+    public String toString() {
+      return "Delta{index="
+          + index
+          + ", text="
+          + text
+          + ", toolUse="
+          + toolUse
+          + ", toolInput="
+          + toolInput
+          + ", reasoning="
+          + reasoning
+          + ", reasoningText="
+          + reasoningText
+          + ", signature="
+          + signature
+          + ", redacted="
+          + redacted
+          + "}";
+    }
 
     void reset() {
       text = null;

@@ -2,6 +2,7 @@ package dev.aperture.bedrock.eventstream;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -153,6 +154,11 @@ public final class EventStreamMessage {
   /** A fresh stream over the payload, without copying it: hand this to a JSON parser. */
   public InputStream payloadStream() {
     return new ByteArrayInputStream(payload);
+  }
+
+  /** A read-only view of the payload, without copying it: for readers that scan bytes. */
+  public ByteBuffer payloadView() {
+    return ByteBuffer.wrap(payload).asReadOnlyBuffer();
   }
 
   /** The encoded size of the headers section in bytes. */
