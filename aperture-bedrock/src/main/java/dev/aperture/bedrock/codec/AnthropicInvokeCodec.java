@@ -147,13 +147,13 @@ public final class AnthropicInvokeCodec {
    */
   public ChatResponse decodeResponse(byte[] body, String model, String provider) {
     if (body != null && body.length > 0) {
-      try (JsonParser p = WireJson.STRICT.createParser(body)) {
+      try (JsonParser p = WireJson.FACTORY.createParser(body)) {
         ChatResponse response = readResponse(p, body, model, provider);
         if (response != null) {
           return response;
         }
       } catch (IOException e) {
-        // Not JSON, or duplicate keys: the tree reader decides, and words any error.
+        // Not JSON, or a repeated key: the tree reader decides, and words any error.
       }
     }
     return decodeTree(body, model, provider);
@@ -334,8 +334,11 @@ public final class AnthropicInvokeCodec {
           write5m = WireJson.count(p);
           break;
         case "cache_creation":
-          if (value == JsonToken.START_OBJECT) {
-            split = true;
+          // A repeated key counts with its last value, as in a tree.
+          split = value == JsonToken.START_OBJECT;
+          split5m = 0;
+          split1h = 0;
+          if (split) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String lifetime = p.currentName();
               p.nextToken();
@@ -617,7 +620,7 @@ public final class AnthropicInvokeCodec {
     if (!hasTopLevelField(json, "type")) {
       g.writeStringField("type", unknown.type());
     }
-    try (JsonParser p = WireJson.STRICT.createParser(json)) {
+    try (JsonParser p = WireJson.FACTORY.createParser(json)) {
       p.nextToken();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -635,7 +638,7 @@ public final class AnthropicInvokeCodec {
   }
 
   private static boolean hasTopLevelField(String objectJson, String field) throws IOException {
-    try (JsonParser p = WireJson.STRICT.createParser(objectJson)) {
+    try (JsonParser p = WireJson.FACTORY.createParser(objectJson)) {
       p.nextToken();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         if (p.currentName().equals(field)) {
@@ -660,7 +663,7 @@ public final class AnthropicInvokeCodec {
         g.writeStringField("description", tool.description());
       }
       g.writeFieldName("input_schema");
-      g.writeRawValue(tool.schemaJson());
+      RequestHygiene.writeSchema(g, tool.schemaJson());
       g.writeEndObject();
     }
     g.writeEndArray();

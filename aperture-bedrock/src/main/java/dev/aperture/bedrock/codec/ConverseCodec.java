@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Translates between the canonical chat model and the Bedrock Converse API ({@code POST
@@ -142,13 +143,13 @@ public final class ConverseCodec {
    */
   public ChatResponse decodeResponse(byte[] body, String model, String provider) {
     if (body != null && body.length > 0) {
-      try (JsonParser p = WireJson.STRICT.createParser(body)) {
+      try (JsonParser p = WireJson.FACTORY.createParser(body)) {
         ChatResponse response = readResponse(p, body, model, provider);
         if (response != null) {
           return response;
         }
       } catch (IOException e) {
-        // Not JSON, or duplicate keys: the tree reader decides, and words any error.
+        // Not JSON, or a repeated key: the tree reader decides, and words any error.
       }
     }
     return decodeTree(body, model, provider);
@@ -194,6 +195,7 @@ public final class ConverseCodec {
               extra.put(name, WireJson.compactValue(p));
             }
           } else {
+            extra = null;
             p.skipChildren();
           }
           break;
@@ -234,14 +236,26 @@ public final class ConverseCodec {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
-      if (!field.equals("message") || value != JsonToken.START_OBJECT) {
+      if (!field.equals("message")) {
+        p.skipChildren();
+        continue;
+      }
+      // A repeated key counts with its last value, as in a tree.
+      if (value != JsonToken.START_OBJECT) {
+        content = null;
         p.skipChildren();
         continue;
       }
       content = new ArrayList<>();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String messageField = p.currentName();
-        if (p.nextToken() != JsonToken.START_ARRAY || !messageField.equals("content")) {
+        JsonToken messageValue = p.nextToken();
+        if (!messageField.equals("content")) {
+          p.skipChildren();
+          continue;
+        }
+        content.clear();
+        if (messageValue != JsonToken.START_ARRAY) {
           p.skipChildren();
           continue;
         }
@@ -274,18 +288,33 @@ public final class ConverseCodec {
       fields++;
       String field = p.currentName();
       JsonToken value = p.nextToken();
-      if (field.equals("text") && value == JsonToken.VALUE_STRING) {
-        text = p.getText();
-      } else if (field.equals("toolUse") && value == JsonToken.START_OBJECT) {
-        toolCall = readToolUse(p);
-      } else if (field.equals("reasoningContent") && value == JsonToken.START_OBJECT) {
+      // A repeated key counts with its last value, as in a tree.
+      if (field.equals("text")) {
+        text = WireJson.stringOrNull(p);
+        p.skipChildren();
+      } else if (field.equals("toolUse")) {
+        toolCall = value == JsonToken.START_OBJECT ? readToolUse(p) : null;
+        p.skipChildren();
+      } else if (field.equals("reasoningContent")) {
+        reasoningText = false;
+        reasoning = null;
+        signature = null;
+        redacted = null;
+        if (value != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          continue;
+        }
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           JsonToken v = p.nextToken();
-          if (name.equals("reasoningText") && v == JsonToken.START_OBJECT) {
-            reasoningText = true;
+          if (name.equals("reasoningText")) {
+            reasoningText = v == JsonToken.START_OBJECT;
             reasoning = null;
             signature = null;
+            if (!reasoningText) {
+              p.skipChildren();
+              continue;
+            }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String inner = p.currentName();
               p.nextToken();
@@ -756,7 +785,7 @@ public final class ConverseCodec {
       }
       g.writeObjectFieldStart("inputSchema");
       g.writeFieldName("json");
-      g.writeRawValue(tool.schemaJson());
+      RequestHygiene.writeSchema(g, tool.schemaJson());
       g.writeEndObject();
       g.writeEndObject();
       g.writeEndObject();
@@ -791,6 +820,23 @@ public final class ConverseCodec {
    * looking through an ARN's resource path ({@code …/us.anthropic.claude-…}).
    */
   private static Family family(String modelId) {
+    Family family = FAMILIES.get(modelId);
+    if (family == null) {
+      family = familyOf(modelId);
+      if (FAMILIES.size() >= MAX_CACHED_FAMILIES) {
+        FAMILIES.clear();
+      }
+      FAMILIES.put(modelId, family);
+    }
+    return family;
+  }
+
+  /** Families by model id: a gateway serves few models, and reading the id is not free. */
+  private static final Map<String, Family> FAMILIES = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_FAMILIES = 256;
+
+  private static Family familyOf(String modelId) {
     String id = modelId.substring(modelId.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     String[] segments = id.split("\\.");
     if (segments.length < 2) {

@@ -1,6 +1,8 @@
 package dev.aperture.bedrock.codec;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +14,7 @@ import dev.aperture.chat.Message;
 import dev.aperture.chat.Role;
 import dev.aperture.chat.Tool;
 import dev.aperture.chat.ToolChoice;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -491,6 +494,22 @@ final class RequestHygiene {
 
   private static final int MAX_CACHED_SCHEMAS = 512;
 
+  /** The cached schemas' text encoded once, by the normalised text. */
+  private static final Map<String, SerializedString> RAW_SCHEMAS = new ConcurrentHashMap<>();
+
+  /**
+   * Writes a prepared tool's schema as a raw value: a cached schema (the usual case) is copied as
+   * UTF-8 bytes encoded once, not encoded again on every request.
+   */
+  static void writeSchema(JsonGenerator g, String schemaJson) throws IOException {
+    SerializedString raw = RAW_SCHEMAS.get(schemaJson);
+    if (raw != null) {
+      g.writeRawValue(raw);
+    } else {
+      g.writeRawValue(schemaJson);
+    }
+  }
+
   private static String schema(Tool tool, String where) {
     String cached = SCHEMAS.get(tool.parametersJsonSchema());
     if (cached != null) {
@@ -499,9 +518,23 @@ final class RequestHygiene {
     String normalised = normaliseSchema(tool, where);
     if (SCHEMAS.size() >= MAX_CACHED_SCHEMAS) {
       SCHEMAS.clear();
+      RAW_SCHEMAS.clear();
     }
     SCHEMAS.put(tool.parametersJsonSchema(), normalised);
+    if (!hasSurrogate(normalised)) {
+      // (A lone surrogate cannot be encoded ahead; such a schema keeps the generator's handling.)
+      RAW_SCHEMAS.put(normalised, new SerializedString(normalised));
+    }
     return normalised;
+  }
+
+  private static boolean hasSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String normaliseSchema(Tool tool, String where) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.internal.Ids;
@@ -23,13 +22,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class WireJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /**
-   * Parsers for the streaming paths: they refuse duplicate keys, so that a document with duplicates
-   * (where a tree keeps the last value) can be handed to the tree path, which decides as it always
-   * did. Generators are configured as {@link #MAPPER}'s.
-   */
-  static final JsonFactory STRICT =
-      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  /** The factory of the streaming paths; configured as {@link #MAPPER}'s. */
+  static final JsonFactory FACTORY = new JsonFactory();
 
   private WireJson() {}
 
@@ -45,7 +39,7 @@ final class WireJson {
   static byte[] write(Body body) {
     Bytes out = Bytes.acquire();
     try {
-      try (JsonGenerator g = STRICT.createGenerator(out)) {
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
         body.write(g);
       } catch (IOException e) {
         // A byte buffer does not fail; a generator only throws on misuse, which is a bug here.
@@ -71,16 +65,16 @@ final class WireJson {
    */
   static String compact(String json) throws JsonProcessingException {
     Chars out = Chars.acquire();
-    try (JsonParser p = STRICT.createParser(json)) {
+    try (JsonParser p = FACTORY.createParser(json)) {
       if (p.nextToken() == null) {
         return null;
       }
-      try (JsonGenerator g = STRICT.createGenerator(out)) {
-        g.copyCurrentStructure(p);
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        copy(p, g, out.names);
       }
       return out.toString(json);
-    } catch (JsonProcessingException e) {
-      // Invalid, or a duplicate key (a tree keeps the last value): the tree path decides.
+    } catch (JsonProcessingException | DuplicateKey e) {
+      // Invalid, or a repeated key (a tree keeps the last value): the tree path decides.
       JsonNode node = parse(json);
       return node == null || node.isMissingNode() ? null : compact(node);
     } catch (IOException e) {
@@ -93,16 +87,86 @@ final class WireJson {
   /**
    * The value the parser is at (its first token is current) as compact text, as a tree of it would
    * be written; the parser is left at the value's last token.
+   *
+   * @throws DuplicateKey if an object in the value repeats a key: a tree would keep only the last
+   *     value, so the caller should read the document as a tree
    */
   static String compactValue(JsonParser p) throws IOException {
     Chars out = Chars.acquire();
     try {
-      try (JsonGenerator g = STRICT.createGenerator(out)) {
-        g.copyCurrentStructure(p);
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        copy(p, g, out.names);
       }
       return out.toString(null);
     } finally {
       out.release();
+    }
+  }
+
+  /**
+   * Copies the current value, as {@link JsonGenerator#copyCurrentStructure} does, but refuses
+   * objects that repeat a key (or have very many keys, which are not checked cheaply).
+   */
+  private static void copy(JsonParser p, JsonGenerator g, Names names) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.START_OBJECT) {
+      g.writeStartObject();
+      int mark = names.size;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        names.add(name, mark);
+        g.writeFieldName(name);
+        p.nextToken();
+        copy(p, g, names);
+      }
+      names.size = mark;
+      g.writeEndObject();
+    } else if (t == JsonToken.START_ARRAY) {
+      g.writeStartArray();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        copy(p, g, names);
+      }
+      g.writeEndArray();
+    } else {
+      g.copyCurrentEvent(p);
+    }
+  }
+
+  /** A repeated key met while streaming: the document is to be read as a tree. */
+  static final class DuplicateKey extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DuplicateKey() {
+      super("an object repeats a key");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this; // a signal, not an error: no stack trace
+    }
+  }
+
+  /** The keys of the objects being copied, innermost last. */
+  private static final class Names {
+    /** Objects with more keys are not checked key by key; they go to the tree path. */
+    private static final int MAX_KEYS = 64;
+
+    private String[] names = new String[32];
+    private int size;
+
+    void add(String name, int from) throws DuplicateKey {
+      if (size - from >= MAX_KEYS) {
+        throw new DuplicateKey();
+      }
+      for (int i = from; i < size; i++) {
+        if (names[i].equals(name)) {
+          throw new DuplicateKey();
+        }
+      }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+      }
+      names[size++] = name;
     }
   }
 
@@ -268,6 +332,7 @@ final class WireJson {
 
     private char[] buf = new char[1024];
     private int size;
+    final Names names = new Names();
 
     static Chars acquire() {
       Chars c = POOL.getAndSet(slot(SLOTS), null);
@@ -276,6 +341,7 @@ final class WireJson {
 
     void release() {
       size = 0;
+      names.size = 0;
       if (buf.length <= MAX_POOLED) {
         POOL.set(slot(SLOTS), this);
       }
