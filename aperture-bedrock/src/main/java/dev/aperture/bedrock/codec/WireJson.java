@@ -39,7 +39,8 @@ final class WireJson {
   static byte[] write(Body body) {
     Bytes out = Bytes.acquire();
     try {
-      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      // MAPPER's factory, as before: its generators can also write trees and objects.
+      try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
         body.write(g);
       } catch (IOException e) {
         // A byte buffer does not fail; a generator only throws on misuse, which is a bug here.
