@@ -1,7 +1,8 @@
 package dev.aperture.bedrock.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.bedrock.codec.PreparedRequest.PreparedTool;
 import dev.aperture.bedrock.codec.PreparedRequest.Turn;
@@ -145,6 +146,223 @@ public final class AnthropicInvokeCodec {
    * @throws BedrockResponseException if the body is not JSON, is an error, or has no content
    */
   public ChatResponse decodeResponse(byte[] body, String model, String provider) {
+    if (body != null && body.length > 0) {
+      try (JsonParser p = WireJson.FACTORY.createParser(body)) {
+        ChatResponse response = readResponse(p, body, model, provider);
+        if (response != null) {
+          return response;
+        }
+      } catch (IOException e) {
+        // Not JSON, or a repeated key: the tree reader decides, and words any error.
+      }
+    }
+    return decodeTree(body, model, provider);
+  }
+
+  /**
+   * The streaming reader: the answer, or null when it is not a plain answer (an error, no {@code
+   * content} array, not an object), which the tree reader then refuses with its message.
+   */
+  private static ChatResponse readResponse(JsonParser p, byte[] body, String model, String provider)
+      throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return null;
+    }
+    List<ContentPart> content = null;
+    String type = null;
+    String id = null;
+    String rawStop = null;
+    String stopSequence = null;
+    Usage usage = Usage.ZERO;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "content":
+          if (value == JsonToken.START_ARRAY) {
+            content = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              if (p.currentToken() == JsonToken.START_OBJECT) {
+                content.add(readBlock(p, body));
+              } else {
+                p.skipChildren();
+              }
+            }
+          } else {
+            content = null;
+            p.skipChildren();
+          }
+          break;
+        case "type":
+          type = WireJson.stringOrNull(p);
+          p.skipChildren();
+          break;
+        case "id":
+          id = WireJson.stringOrNull(p);
+          p.skipChildren();
+          break;
+        case "stop_reason":
+          rawStop = WireJson.stringOrNull(p);
+          p.skipChildren();
+          break;
+        case "stop_sequence":
+          stopSequence = WireJson.stringOrNull(p);
+          p.skipChildren();
+          break;
+        case "usage":
+          usage = readUsage(p);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    if (content == null || "error".equals(type)) {
+      return null;
+    }
+    ImmutableChatResponse.Builder response =
+        ChatResponse.builder()
+            .id(id != null && !id.isEmpty() ? id : WireJson.generatedMessageId())
+            .model(model)
+            .provider(provider)
+            .content(content)
+            .stopReason(StopReason.fromWire(rawStop))
+            .usage(usage);
+    if (rawStop != null) {
+      response.rawStopReason(rawStop);
+    }
+    if (stopSequence != null) {
+      response.stopSequence(stopSequence);
+    }
+    return response.build();
+  }
+
+  /** One content block, the parser at its start. */
+  private static ContentPart readBlock(JsonParser p, byte[] body) throws IOException {
+    long start = p.currentTokenLocation().getByteOffset();
+    String type = null;
+    String text = null;
+    String id = null;
+    String name = null;
+    String input = null;
+    String thinking = null;
+    String signature = null;
+    String data = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "type":
+          type = WireJson.stringOrNull(p);
+          break;
+        case "text":
+          text = WireJson.stringOrNull(p);
+          break;
+        case "id":
+          id = WireJson.stringOrNull(p);
+          break;
+        case "name":
+          name = WireJson.stringOrNull(p);
+          break;
+        case "input":
+          input = value == JsonToken.VALUE_NULL ? null : WireJson.compactValue(p);
+          break;
+        case "thinking":
+          thinking = WireJson.stringOrNull(p);
+          break;
+        case "signature":
+          signature = WireJson.stringOrNull(p);
+          break;
+        case "data":
+          data = WireJson.stringOrNull(p);
+          break;
+        default:
+          break;
+      }
+      p.skipChildren();
+    }
+    if (type != null) {
+      switch (type) {
+        case "text":
+          return new ContentPart.Text(orEmpty(text));
+        case "tool_use":
+          return new ContentPart.ToolCall(orEmpty(id), orEmpty(name), input == null ? "{}" : input);
+        case "thinking":
+          return new ContentPart.Reasoning(orEmpty(thinking), signature);
+        case "redacted_thinking":
+          return new ContentPart.RedactedReasoning(orEmpty(data));
+        default:
+          break;
+      }
+    }
+    // Anything else is kept whole, as the tree reader keeps it.
+    try (JsonParser blockParser =
+        WireJson.MAPPER.getFactory().createParser(body, (int) start, body.length - (int) start)) {
+      return decodeBlock(WireJson.MAPPER.readTree(blockParser));
+    }
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static Usage readUsage(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return Usage.ZERO;
+    }
+    long input = 0;
+    long output = 0;
+    long cacheRead = 0;
+    long write5m = 0;
+    long split5m = 0;
+    long split1h = 0;
+    boolean split = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "input_tokens":
+          input = WireJson.count(p);
+          break;
+        case "output_tokens":
+          output = WireJson.count(p);
+          break;
+        case "cache_read_input_tokens":
+          cacheRead = WireJson.count(p);
+          break;
+        case "cache_creation_input_tokens":
+          write5m = WireJson.count(p);
+          break;
+        case "cache_creation":
+          // A repeated key counts with its last value, as in a tree.
+          split = value == JsonToken.START_OBJECT;
+          split5m = 0;
+          split1h = 0;
+          if (split) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String lifetime = p.currentName();
+              p.nextToken();
+              if (lifetime.equals("ephemeral_5m_input_tokens")) {
+                split5m = WireJson.count(p);
+              } else if (lifetime.equals("ephemeral_1h_input_tokens")) {
+                split1h = WireJson.count(p);
+              } else {
+                p.skipChildren();
+              }
+            }
+          } else {
+            p.skipChildren();
+          }
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    return usage(input, output, cacheRead, split ? split5m : write5m, split ? split1h : 0);
+  }
+
+  /** The tree reader: the reference for every case the streaming reader hands over. */
+  private static ChatResponse decodeTree(byte[] body, String model, String provider) {
     JsonNode root = WireJson.readResponse(body, "Bedrock InvokeModel (Anthropic)");
     if ("error".equals(WireJson.text(root, "type"))) {
       JsonNode error = root.path("error");
@@ -201,10 +419,19 @@ public final class AnthropicInvokeCodec {
       write5m = WireJson.count(split, "ephemeral_5m_input_tokens");
       write1h = WireJson.count(split, "ephemeral_1h_input_tokens");
     }
+    return usage(
+        WireJson.count(usage, "input_tokens"),
+        WireJson.count(usage, "output_tokens"),
+        WireJson.count(usage, "cache_read_input_tokens"),
+        write5m,
+        write1h);
+  }
+
+  private static Usage usage(long input, long output, long cacheRead, long write5m, long write1h) {
     return Usage.builder()
-        .inputTokens(WireJson.count(usage, "input_tokens"))
-        .outputTokens(WireJson.count(usage, "output_tokens"))
-        .cacheReadTokens(WireJson.count(usage, "cache_read_input_tokens"))
+        .inputTokens(input)
+        .outputTokens(output)
+        .cacheReadTokens(cacheRead)
         .cacheWrite5mTokens(write5m)
         .cacheWrite1hTokens(write1h)
         .build();
@@ -383,29 +610,45 @@ public final class AnthropicInvokeCodec {
   private static void writeUnknown(
       JsonGenerator g, ContentPart.Unknown unknown, ContentPart.CachePoint cachePoint, String where)
       throws IOException {
-    JsonNode node;
-    try {
-      node = WireJson.parse(unknown.json());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("hygiene let invalid JSON through", e);
-    }
-    if (!node.isObject()) {
+    // Hygiene left compact, valid JSON without duplicate keys: streamed, no tree needed.
+    String json = unknown.json();
+    if (json.charAt(0) != '{') {
       throw new BedrockRequestException(
           where + ": the '" + unknown.type() + "' block must be a JSON object for Anthropic");
     }
     g.writeStartObject();
-    if (!node.has("type")) {
+    if (!hasTopLevelField(json, "type")) {
       g.writeStringField("type", unknown.type());
     }
-    for (Map.Entry<String, JsonNode> f : node.properties()) {
-      if (cachePoint != null && f.getKey().equals("cache_control")) {
-        continue;
+    try (JsonParser p = WireJson.FACTORY.createParser(json)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        if (cachePoint != null && name.equals("cache_control")) {
+          p.skipChildren();
+          continue;
+        }
+        g.writeFieldName(name);
+        g.copyCurrentStructure(p);
       }
-      g.writeFieldName(f.getKey());
-      g.writeTree(f.getValue());
     }
     writeCacheControl(g, cachePoint);
     g.writeEndObject();
+  }
+
+  private static boolean hasTopLevelField(String objectJson, String field) throws IOException {
+    try (JsonParser p = WireJson.FACTORY.createParser(objectJson)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        if (p.currentName().equals(field)) {
+          return true;
+        }
+        p.nextToken();
+        p.skipChildren();
+      }
+      return false;
+    }
   }
 
   private static void writeTools(JsonGenerator g, List<PreparedTool> tools) throws IOException {
@@ -420,7 +663,7 @@ public final class AnthropicInvokeCodec {
         g.writeStringField("description", tool.description());
       }
       g.writeFieldName("input_schema");
-      g.writeRawValue(tool.schemaJson());
+      RequestHygiene.writeSchema(g, tool.schemaJson());
       g.writeEndObject();
     }
     g.writeEndArray();

@@ -1,6 +1,8 @@
 package dev.aperture.bedrock.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.bedrock.codec.PreparedRequest.PreparedTool;
 import dev.aperture.bedrock.codec.PreparedRequest.Turn;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Translates between the canonical chat model and the Bedrock Converse API ({@code POST
@@ -139,6 +142,300 @@ public final class ConverseCodec {
    * @throws BedrockResponseException if the body is not JSON or has no {@code output} message
    */
   public ChatResponse decodeResponse(byte[] body, String model, String provider) {
+    if (body != null && body.length > 0) {
+      try (JsonParser p = WireJson.FACTORY.createParser(body)) {
+        ChatResponse response = readResponse(p, body, model, provider);
+        if (response != null) {
+          return response;
+        }
+      } catch (IOException e) {
+        // Not JSON, or a repeated key: the tree reader decides, and words any error.
+      }
+    }
+    return decodeTree(body, model, provider);
+  }
+
+  /**
+   * The streaming reader: the answer, or null when it is not a plain answer (no {@code output}
+   * message, not an object), which the tree reader then refuses with its message.
+   */
+  private static ChatResponse readResponse(JsonParser p, byte[] body, String model, String provider)
+      throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return null;
+    }
+    List<ContentPart> content = null;
+    String rawStop = null;
+    Usage usage = null;
+    Long latency = null;
+    Map<String, String> extra = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "output":
+          content = readOutput(p, body);
+          break;
+        case "stopReason":
+          rawStop = WireJson.stringOrNull(p);
+          p.skipChildren();
+          break;
+        case "usage":
+          usage = readUsage(p);
+          break;
+        case "metrics":
+          latency = readLatency(p);
+          break;
+        case "additionalModelResponseFields":
+          if (value == JsonToken.START_OBJECT) {
+            extra = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String name = p.currentName();
+              p.nextToken();
+              extra.put(name, WireJson.compactValue(p));
+            }
+          } else {
+            extra = null;
+            p.skipChildren();
+          }
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    if (content == null) {
+      return null;
+    }
+    ImmutableChatResponse.Builder response =
+        ChatResponse.builder()
+            .id(WireJson.generatedMessageId())
+            .model(model)
+            .provider(provider)
+            .content(content)
+            .stopReason(StopReason.fromWire(rawStop))
+            .usage(usage != null ? usage : usage(null));
+    if (rawStop != null) {
+      response.rawStopReason(rawStop);
+    }
+    if (latency != null) {
+      response.latencyMillis(latency);
+    }
+    if (extra != null) {
+      response.putAllExtraFields(extra);
+    }
+    return response.build();
+  }
+
+  /** {@code output}: the content of its {@code message}, or null when it has no message object. */
+  private static List<ContentPart> readOutput(JsonParser p, byte[] body) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return null;
+    }
+    List<ContentPart> content = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (!field.equals("message")) {
+        p.skipChildren();
+        continue;
+      }
+      // A repeated key counts with its last value, as in a tree.
+      if (value != JsonToken.START_OBJECT) {
+        content = null;
+        p.skipChildren();
+        continue;
+      }
+      content = new ArrayList<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String messageField = p.currentName();
+        JsonToken messageValue = p.nextToken();
+        if (!messageField.equals("content")) {
+          p.skipChildren();
+          continue;
+        }
+        content.clear();
+        if (messageValue != JsonToken.START_ARRAY) {
+          p.skipChildren();
+          continue;
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            continue;
+          }
+          ContentPart part = readBlock(p, body);
+          if (part != null) {
+            content.add(part);
+          }
+        }
+      }
+    }
+    return content;
+  }
+
+  /** One content block, the parser at its start; null for an empty block. */
+  private static ContentPart readBlock(JsonParser p, byte[] body) throws IOException {
+    long start = p.currentTokenLocation().getByteOffset();
+    int fields = 0;
+    String text = null;
+    ContentPart.ToolCall toolCall = null;
+    boolean reasoningText = false;
+    String reasoning = null;
+    String signature = null;
+    String redacted = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      fields++;
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      // A repeated key counts with its last value, as in a tree.
+      if (field.equals("text")) {
+        text = WireJson.stringOrNull(p);
+        p.skipChildren();
+      } else if (field.equals("toolUse")) {
+        toolCall = value == JsonToken.START_OBJECT ? readToolUse(p) : null;
+        p.skipChildren();
+      } else if (field.equals("reasoningContent")) {
+        reasoningText = false;
+        reasoning = null;
+        signature = null;
+        redacted = null;
+        if (value != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          continue;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken v = p.nextToken();
+          if (name.equals("reasoningText")) {
+            reasoningText = v == JsonToken.START_OBJECT;
+            reasoning = null;
+            signature = null;
+            if (!reasoningText) {
+              p.skipChildren();
+              continue;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String inner = p.currentName();
+              p.nextToken();
+              if (inner.equals("text")) {
+                reasoning = WireJson.stringOrNull(p);
+              } else if (inner.equals("signature")) {
+                signature = WireJson.stringOrNull(p);
+              }
+              p.skipChildren();
+            }
+          } else if (name.equals("redactedContent")) {
+            redacted = WireJson.stringOrNull(p);
+            p.skipChildren();
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    if (fields == 0) {
+      return null;
+    }
+    if (text != null) {
+      return new ContentPart.Text(text);
+    }
+    if (toolCall != null) {
+      return toolCall;
+    }
+    if (reasoningText) {
+      return new ContentPart.Reasoning(reasoning == null ? "" : reasoning, signature);
+    }
+    if (redacted != null) {
+      return new ContentPart.RedactedReasoning(redacted);
+    }
+    // Anything else is kept raw, as the tree reader keeps it.
+    try (JsonParser blockParser =
+        WireJson.MAPPER.getFactory().createParser(body, (int) start, body.length - (int) start)) {
+      return decodeBlock(WireJson.MAPPER.readTree(blockParser));
+    }
+  }
+
+  private static ContentPart.ToolCall readToolUse(JsonParser p) throws IOException {
+    String id = "";
+    String name = "";
+    String input = "{}";
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "toolUseId":
+          id = value == JsonToken.VALUE_STRING ? p.getText() : "";
+          p.skipChildren();
+          break;
+        case "name":
+          name = value == JsonToken.VALUE_STRING ? p.getText() : "";
+          p.skipChildren();
+          break;
+        case "input":
+          input = value == JsonToken.VALUE_NULL ? "{}" : WireJson.compactValue(p);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    return new ContentPart.ToolCall(id, name, input);
+  }
+
+  private static Usage readUsage(JsonParser p) throws IOException {
+    long input = 0;
+    long output = 0;
+    long cacheRead = 0;
+    long cacheWrite = 0;
+    if (p.currentToken() == JsonToken.START_OBJECT) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "inputTokens":
+            input = WireJson.count(p);
+            break;
+          case "outputTokens":
+            output = WireJson.count(p);
+            break;
+          case "cacheReadInputTokens":
+            cacheRead = WireJson.count(p);
+            break;
+          case "cacheWriteInputTokens":
+            cacheWrite = WireJson.count(p);
+            break;
+          default:
+            p.skipChildren();
+        }
+      }
+    } else {
+      p.skipChildren();
+    }
+    return usage(input, output, cacheRead, cacheWrite);
+  }
+
+  private static Long readLatency(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return null;
+    }
+    Long latency = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("latencyMs")) {
+        latency = WireJson.asLong(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return latency;
+  }
+
+  /** The tree reader: the reference for every case the streaming reader hands over. */
+  private static ChatResponse decodeTree(byte[] body, String model, String provider) {
     JsonNode root = WireJson.readResponse(body, "Bedrock Converse");
     JsonNode output = root.get("output");
     JsonNode message = output == null ? null : output.get("message");
@@ -195,11 +492,19 @@ public final class ConverseCodec {
    * not say which lifetime).
    */
   static Usage usage(JsonNode usage) {
+    return usage(
+        WireJson.count(usage, "inputTokens"),
+        WireJson.count(usage, "outputTokens"),
+        WireJson.count(usage, "cacheReadInputTokens"),
+        WireJson.count(usage, "cacheWriteInputTokens"));
+  }
+
+  private static Usage usage(long input, long output, long cacheRead, long cacheWrite) {
     return Usage.builder()
-        .inputTokens(WireJson.count(usage, "inputTokens"))
-        .outputTokens(WireJson.count(usage, "outputTokens"))
-        .cacheReadTokens(WireJson.count(usage, "cacheReadInputTokens"))
-        .cacheWrite5mTokens(WireJson.count(usage, "cacheWriteInputTokens"))
+        .inputTokens(input)
+        .outputTokens(output)
+        .cacheReadTokens(cacheRead)
+        .cacheWrite5mTokens(cacheWrite)
         .build();
   }
 
@@ -401,8 +706,32 @@ public final class ConverseCodec {
    * in a document name ({@code report.pdf} is refused): anything else becomes a hyphen.
    */
   static String documentName(String name) {
-    String cleaned =
-        name.replaceAll("[^A-Za-z0-9\\s\\-()\\[\\]]", "-").replaceAll("\\s+", " ").strip();
+    // Same as replaceAll("[^A-Za-z0-9\\s\\-()\\[\\]]", "-").replaceAll("\\s+", " ").strip(),
+    // without regular expressions (\\s being [ \\t\\n\\x0B\\f\\r]).
+    StringBuilder out = new StringBuilder(name.length());
+    boolean inSpace = false;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
+        if (!inSpace) {
+          out.append(' ');
+          inSpace = true;
+        }
+        continue;
+      }
+      inSpace = false;
+      boolean kept =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '('
+              || c == ')'
+              || c == '['
+              || c == ']';
+      out.append(kept ? c : '-');
+    }
+    String cleaned = out.toString().strip();
     return cleaned.isEmpty() ? "document" : cleaned;
   }
 
@@ -456,7 +785,7 @@ public final class ConverseCodec {
       }
       g.writeObjectFieldStart("inputSchema");
       g.writeFieldName("json");
-      g.writeRawValue(tool.schemaJson());
+      RequestHygiene.writeSchema(g, tool.schemaJson());
       g.writeEndObject();
       g.writeEndObject();
       g.writeEndObject();
@@ -491,6 +820,23 @@ public final class ConverseCodec {
    * looking through an ARN's resource path ({@code …/us.anthropic.claude-…}).
    */
   private static Family family(String modelId) {
+    Family family = FAMILIES.get(modelId);
+    if (family == null) {
+      family = familyOf(modelId);
+      if (FAMILIES.size() >= MAX_CACHED_FAMILIES) {
+        FAMILIES.clear();
+      }
+      FAMILIES.put(modelId, family);
+    }
+    return family;
+  }
+
+  /** Families by model id: a gateway serves few models, and reading the id is not free. */
+  private static final Map<String, Family> FAMILIES = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_FAMILIES = 256;
+
+  private static Family familyOf(String modelId) {
     String id = modelId.substring(modelId.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     String[] segments = id.split("\\.");
     if (segments.length < 2) {

@@ -1,6 +1,8 @@
 package dev.aperture.bedrock.codec;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +14,7 @@ import dev.aperture.chat.Message;
 import dev.aperture.chat.Role;
 import dev.aperture.chat.Tool;
 import dev.aperture.chat.ToolChoice;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -22,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The one place where a canonical request is made acceptable to Bedrock, shared by the Converse and
@@ -55,7 +57,6 @@ final class RequestHygiene {
   /** Bedrock and Anthropic accept at most this many cache points in one request. */
   static final int MAX_CACHE_POINTS = 4;
 
-  private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final String EMPTY_OBJECT_SCHEMA = "{\"type\":\"object\",\"properties\":{}}";
 
   /**
@@ -282,7 +283,11 @@ final class RequestHygiene {
         throw new BedrockRequestException(
             where + ": a tool call belongs in an assistant message, not a " + roleName(role));
       }
-      return new ContentPart.ToolCall(call.id(), call.name(), arguments(call, where));
+      String arguments = arguments(call, where);
+      // Compact already (the usual case): the part is sent as it is.
+      return arguments == call.argumentsJson()
+          ? call
+          : new ContentPart.ToolCall(call.id(), call.name(), arguments);
     } else if (part instanceof ContentPart.ToolResult result) {
       if (role == Role.ASSISTANT) {
         throw new BedrockRequestException(
@@ -344,34 +349,36 @@ final class RequestHygiene {
   }
 
   private static String arguments(ContentPart.ToolCall call, String where) {
-    JsonNode node;
+    String compact;
     try {
-      node = WireJson.parse(call.argumentsJson());
+      compact = WireJson.compact(call.argumentsJson());
     } catch (JsonProcessingException e) {
       throw new BedrockRequestException(
           where + ": the arguments of tool call '" + call.name() + "' are not valid JSON", e);
     }
-    if (node == null || node.isNull() || node.isMissingNode()) {
+    if (compact == null || compact.equals("null")) {
       return "{}";
     }
-    if (!node.isObject()) {
+    if (compact.charAt(0) != '{') {
       throw new BedrockRequestException(
           where + ": the arguments of tool call '" + call.name() + "' must be a JSON object");
     }
-    return WireJson.compact(node);
+    return compact;
   }
 
   private static ContentPart.Unknown normalise(ContentPart.Unknown u, String where) {
+    String compact;
     try {
-      JsonNode node = WireJson.parse(u.json());
-      if (node == null || node.isMissingNode()) {
-        throw new BedrockRequestException(where + ": the '" + u.type() + "' block is empty");
-      }
-      return new ContentPart.Unknown(u.type(), WireJson.compact(node));
+      compact = WireJson.compact(u.json());
     } catch (JsonProcessingException e) {
       throw new BedrockRequestException(
           where + ": the '" + u.type() + "' block does not hold valid JSON", e);
     }
+    if (compact == null) {
+      throw new BedrockRequestException(where + ": the '" + u.type() + "' block is empty");
+    }
+    // Compact already (the usual case): the part is sent as it is.
+    return compact == u.json() ? u : new ContentPart.Unknown(u.type(), compact);
   }
 
   /**
@@ -449,13 +456,34 @@ final class RequestHygiene {
   }
 
   private static void checkToolName(String name, String where) {
-    if (!TOOL_NAME.matcher(name).matches()) {
+    if (!isToolName(name)) {
       throw new BedrockRequestException(
           where
               + ": the tool name '"
               + name
               + "' is not allowed; Bedrock needs 1 to 64 characters from [a-zA-Z0-9_-]");
     }
+  }
+
+  /** Whether {@code name} matches {@code [a-zA-Z0-9_-]{1,64}}. */
+  private static boolean isToolName(String name) {
+    int n = name.length();
+    if (n < 1 || n > 64) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -466,6 +494,22 @@ final class RequestHygiene {
 
   private static final int MAX_CACHED_SCHEMAS = 512;
 
+  /** The cached schemas' text encoded once, by the normalised text. */
+  private static final Map<String, SerializedString> RAW_SCHEMAS = new ConcurrentHashMap<>();
+
+  /**
+   * Writes a prepared tool's schema as a raw value: a cached schema (the usual case) is copied as
+   * UTF-8 bytes encoded once, not encoded again on every request.
+   */
+  static void writeSchema(JsonGenerator g, String schemaJson) throws IOException {
+    SerializedString raw = RAW_SCHEMAS.get(schemaJson);
+    if (raw != null) {
+      g.writeRawValue(raw);
+    } else {
+      g.writeRawValue(schemaJson);
+    }
+  }
+
   private static String schema(Tool tool, String where) {
     String cached = SCHEMAS.get(tool.parametersJsonSchema());
     if (cached != null) {
@@ -474,9 +518,23 @@ final class RequestHygiene {
     String normalised = normaliseSchema(tool, where);
     if (SCHEMAS.size() >= MAX_CACHED_SCHEMAS) {
       SCHEMAS.clear();
+      RAW_SCHEMAS.clear();
     }
     SCHEMAS.put(tool.parametersJsonSchema(), normalised);
+    if (!hasSurrogate(normalised)) {
+      // (A lone surrogate cannot be encoded ahead; such a schema keeps the generator's handling.)
+      RAW_SCHEMAS.put(normalised, new SerializedString(normalised));
+    }
     return normalised;
+  }
+
+  private static boolean hasSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String normaliseSchema(Tool tool, String where) {
@@ -571,22 +629,31 @@ final class RequestHygiene {
   }
 
   private static Map<String, String> extraFields(Map<String, String> extra) {
+    if (extra.isEmpty()) {
+      return Map.of();
+    }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : extra.entrySet()) {
       String name = e.getKey();
-      JsonNode node;
+      String compact;
       try {
-        node = WireJson.parse(e.getValue());
+        compact = WireJson.compact(e.getValue());
       } catch (JsonProcessingException ex) {
         throw new BedrockRequestException("extraFields['" + name + "'] is not valid JSON", ex);
       }
-      if (node == null || node.isMissingNode()) {
+      if (compact == null) {
         throw new BedrockRequestException("extraFields['" + name + "'] is empty");
       }
       if (name.equals("anthropic_beta")) {
-        node = betas(node);
+        JsonNode node;
+        try {
+          node = WireJson.parse(compact);
+        } catch (JsonProcessingException ex) {
+          throw new IllegalStateException("compact JSON did not parse", ex);
+        }
+        compact = WireJson.compact(betas(node));
       }
-      out.put(name, WireJson.compact(node));
+      out.put(name, compact);
     }
     return out;
   }

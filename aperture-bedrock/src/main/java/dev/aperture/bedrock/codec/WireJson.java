@@ -1,13 +1,19 @@
 package dev.aperture.bedrock.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.internal.Ids;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The JSON plumbing both codecs share: one mapper, generators over byte buffers, and the small
@@ -16,6 +22,9 @@ import java.io.UncheckedIOException;
 final class WireJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** The factory of the streaming paths; configured as {@link #MAPPER}'s. */
+  static final JsonFactory FACTORY = new JsonFactory();
+
   private WireJson() {}
 
   /** Writes one JSON document into a byte array. */
@@ -23,20 +32,143 @@ final class WireJson {
     void write(JsonGenerator g) throws IOException;
   }
 
+  /**
+   * Writes one JSON document into a byte array. The document is built in a pooled buffer, so that
+   * it costs one exact-size copy however large it grows.
+   */
   static byte[] write(Body body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
-      body.write(g);
-    } catch (IOException e) {
-      // A byte buffer does not fail; a generator only throws on misuse, which is a bug here.
-      throw new UncheckedIOException("could not write a request body", e);
+    Bytes out = Bytes.acquire();
+    try {
+      // MAPPER's factory, as before: its generators can also write trees and objects.
+      try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        body.write(g);
+      } catch (IOException e) {
+        // A byte buffer does not fail; a generator only throws on misuse, which is a bug here.
+        throw new UncheckedIOException("could not write a request body", e);
+      }
+      return out.toByteArray();
+    } finally {
+      out.release();
     }
-    return out.toByteArray();
   }
 
   /** Parses JSON text; throws the Jackson error so callers can word their own message. */
   static JsonNode parse(String json) throws JsonProcessingException {
     return MAPPER.readTree(json);
+  }
+
+  /**
+   * The first JSON value of {@code json} as compact text, exactly as {@code compact(parse(json))}
+   * gives it, or null when the text holds no value (is empty or blank). Streams instead of building
+   * a tree; returns {@code json} itself when it is compact already.
+   *
+   * @throws JsonProcessingException if the text is not valid JSON (the tree parser's error)
+   */
+  static String compact(String json) throws JsonProcessingException {
+    Chars out = Chars.acquire();
+    try (JsonParser p = FACTORY.createParser(json)) {
+      if (p.nextToken() == null) {
+        return null;
+      }
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        copy(p, g, out.names);
+      }
+      return out.toString(json);
+    } catch (JsonProcessingException | DuplicateKey e) {
+      // Invalid, or a repeated key (a tree keeps the last value): the tree path decides.
+      JsonNode node = parse(json);
+      return node == null || node.isMissingNode() ? null : compact(node);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read JSON text", e);
+    } finally {
+      out.release();
+    }
+  }
+
+  /**
+   * The value the parser is at (its first token is current) as compact text, as a tree of it would
+   * be written; the parser is left at the value's last token.
+   *
+   * @throws DuplicateKey if an object in the value repeats a key: a tree would keep only the last
+   *     value, so the caller should read the document as a tree
+   */
+  static String compactValue(JsonParser p) throws IOException {
+    Chars out = Chars.acquire();
+    try {
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        copy(p, g, out.names);
+      }
+      return out.toString(null);
+    } finally {
+      out.release();
+    }
+  }
+
+  /**
+   * Copies the current value, as {@link JsonGenerator#copyCurrentStructure} does, but refuses
+   * objects that repeat a key (or have very many keys, which are not checked cheaply).
+   */
+  private static void copy(JsonParser p, JsonGenerator g, Names names) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.START_OBJECT) {
+      g.writeStartObject();
+      int mark = names.size;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        names.add(name, mark);
+        g.writeFieldName(name);
+        p.nextToken();
+        copy(p, g, names);
+      }
+      names.size = mark;
+      g.writeEndObject();
+    } else if (t == JsonToken.START_ARRAY) {
+      g.writeStartArray();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        copy(p, g, names);
+      }
+      g.writeEndArray();
+    } else {
+      g.copyCurrentEvent(p);
+    }
+  }
+
+  /** A repeated key met while streaming: the document is to be read as a tree. */
+  static final class DuplicateKey extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DuplicateKey() {
+      super("an object repeats a key");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this; // a signal, not an error: no stack trace
+    }
+  }
+
+  /** The keys of the objects being copied, innermost last. */
+  private static final class Names {
+    /** Objects with more keys are not checked key by key; they go to the tree path. */
+    private static final int MAX_KEYS = 64;
+
+    private String[] names = new String[32];
+    private int size;
+
+    void add(String name, int from) throws DuplicateKey {
+      if (size - from >= MAX_KEYS) {
+        throw new DuplicateKey();
+      }
+      for (int i = from; i < size; i++) {
+        if (names[i].equals(name)) {
+          throw new DuplicateKey();
+        }
+      }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+      }
+      names[size++] = name;
+    }
   }
 
   /** The node as compact JSON text. */
@@ -96,8 +228,177 @@ final class WireJson {
     return input == null || input.isNull() || input.isMissingNode() ? "{}" : compact(input);
   }
 
+  /** The current string value, or null when the current token is not a string. */
+  static String stringOrNull(JsonParser p) throws IOException {
+    return p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+  }
+
+  /**
+   * The current value as a token counter, as {@link #count(JsonNode, String)} reads it from a tree:
+   * a number that fits a long (fractions cut off), at least 0; anything else counts 0. Skips the
+   * value.
+   */
+  static long count(JsonParser p) throws IOException {
+    Long v = asLong(p);
+    return v == null ? 0 : Math.max(0, v);
+  }
+
+  /**
+   * The current value as a tree node's {@code canConvertToLong() ? asLong()} reads it, or null;
+   * skips the value.
+   */
+  static Long asLong(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NUMBER_INT) {
+      if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+        java.math.BigInteger big = p.getBigIntegerValue();
+        return big.bitLength() < 64 ? big.longValue() : null;
+      }
+      return p.getLongValue();
+    }
+    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      double d = p.getDoubleValue();
+      return d >= Long.MIN_VALUE && d <= Long.MAX_VALUE ? (long) d : null;
+    }
+    p.skipChildren();
+    return null;
+  }
+
   /** An id for an answer whose provider gave none. */
   static String generatedMessageId() {
     return "msg_" + Ids.randomUuid().toString().replace("-", "");
+  }
+
+  private static int slot(int slots) {
+    int h = System.identityHashCode(Thread.currentThread());
+    return (h ^ (h >>> 16)) & (slots - 1);
+  }
+
+  /**
+   * A growable byte buffer, pooled: a request body is written here and copied out once, instead of
+   * growing a fresh stream by copies. The pool holds a few buffers (one per slot, slots chosen by
+   * thread) of at most {@link #MAX_POOLED} bytes; a buffer that grew beyond is dropped.
+   */
+  static final class Bytes extends OutputStream {
+    private static final int SLOTS = 16;
+    private static final int MAX_POOLED = 512 * 1024;
+    private static final AtomicReferenceArray<Bytes> POOL = new AtomicReferenceArray<>(SLOTS);
+
+    private byte[] buf = new byte[8192];
+    private int size;
+
+    static Bytes acquire() {
+      Bytes b = POOL.getAndSet(slot(SLOTS), null);
+      return b != null ? b : new Bytes();
+    }
+
+    void release() {
+      size = 0;
+      if (buf.length <= MAX_POOLED) {
+        POOL.set(slot(SLOTS), this);
+      }
+    }
+
+    @Override
+    public void write(int b) {
+      if (size == buf.length) {
+        grow(1);
+      }
+      buf[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (len > buf.length - size) {
+        grow(len);
+      }
+      System.arraycopy(b, off, buf, size, len);
+      size += len;
+    }
+
+    private void grow(int more) {
+      buf = Arrays.copyOf(buf, Math.max(size + more, buf.length * 2));
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, size);
+    }
+  }
+
+  /** The character twin of {@link Bytes}, for JSON text that becomes a string. */
+  static final class Chars extends Writer {
+    private static final int SLOTS = 16;
+    private static final int MAX_POOLED = 64 * 1024;
+    private static final AtomicReferenceArray<Chars> POOL = new AtomicReferenceArray<>(SLOTS);
+
+    private char[] buf = new char[1024];
+    private int size;
+    final Names names = new Names();
+
+    static Chars acquire() {
+      Chars c = POOL.getAndSet(slot(SLOTS), null);
+      return c != null ? c : new Chars();
+    }
+
+    void release() {
+      size = 0;
+      names.size = 0;
+      if (buf.length <= MAX_POOLED) {
+        POOL.set(slot(SLOTS), this);
+      }
+    }
+
+    @Override
+    public void write(int c) {
+      if (size == buf.length) {
+        grow(1);
+      }
+      buf[size++] = (char) c;
+    }
+
+    @Override
+    public void write(char[] c, int off, int len) {
+      if (len > buf.length - size) {
+        grow(len);
+      }
+      System.arraycopy(c, off, buf, size, len);
+      size += len;
+    }
+
+    @Override
+    public void write(String s, int off, int len) {
+      if (len > buf.length - size) {
+        grow(len);
+      }
+      s.getChars(off, off + len, buf, size);
+      size += len;
+    }
+
+    private void grow(int more) {
+      buf = Arrays.copyOf(buf, Math.max(size + more, buf.length * 2));
+    }
+
+    /** The text written; {@code same} itself when it holds exactly that text. */
+    String toString(String same) {
+      if (same != null && same.length() == size) {
+        boolean equal = true;
+        for (int i = 0; i < size; i++) {
+          if (same.charAt(i) != buf[i]) {
+            equal = false;
+            break;
+          }
+        }
+        if (equal) {
+          return same;
+        }
+      }
+      return new String(buf, 0, size);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 }
