@@ -124,10 +124,7 @@ public final class BedrockProvider implements Provider {
   @Override
   public ChatResponse chat(Route route, ChatRequest request) {
     boolean isInvoke = route.upstreamApi() == ApiFormat.BEDROCK_MODEL_INVOKE;
-    byte[] body =
-        isInvoke
-            ? invoke.encodeRequest(request)
-            : converse.encodeRequest(request, route.upstreamModel());
+    RequestBody body = new EncodedBody(route, request, isInvoke);
     Request http = request(route.upstreamModel(), isInvoke ? "invoke" : "converse", body, isInvoke);
     try (Response response = execute(http)) {
       byte[] bytes = response.body().bytes();
@@ -142,10 +139,7 @@ public final class BedrockProvider implements Provider {
   @Override
   public EventSource stream(Route route, ChatRequest request) {
     boolean isInvoke = route.upstreamApi() == ApiFormat.BEDROCK_MODEL_INVOKE;
-    byte[] body =
-        isInvoke
-            ? invoke.encodeRequest(request)
-            : converse.encodeRequest(request, route.upstreamModel());
+    RequestBody body = new EncodedBody(route, request, isInvoke);
     Request http =
         request(
             route.upstreamModel(),
@@ -188,7 +182,69 @@ public final class BedrockProvider implements Provider {
         .build();
   }
 
-  private Request request(String modelId, String operation, byte[] body, boolean acceptJson) {
+  /**
+   * A unified request's body, encoded into an Okio buffer whose segments go to the connection on
+   * the first write, without another copy. A later write (a retry, or an interceptor that reads the
+   * body first) encodes the request again; the codecs are deterministic, so the bytes are the same.
+   */
+  private final class EncodedBody extends RequestBody {
+    private final Route route;
+    private final ChatRequest request;
+    private final boolean isInvoke;
+    private final long length;
+    private Buffer first;
+
+    EncodedBody(Route route, ChatRequest request, boolean isInvoke) {
+      this.route = route;
+      this.request = request;
+      this.isInvoke = isInvoke;
+      this.first = encode();
+      this.length = first.size();
+    }
+
+    private Buffer encode() {
+      Buffer out = new Buffer();
+      try {
+        if (isInvoke) {
+          invoke.encodeRequest(request, out.outputStream());
+        } else {
+          converse.encodeRequest(request, route.upstreamModel(), out.outputStream());
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("an in-memory buffer failed", e); // cannot happen
+      }
+      return out;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return JSON;
+    }
+
+    @Override
+    public long contentLength() {
+      return length;
+    }
+
+    @Override
+    public void writeTo(okio.BufferedSink sink) throws IOException {
+      Buffer b;
+      synchronized (this) {
+        b = first;
+        first = null;
+      }
+      if (b == null) {
+        b = encode();
+        if (b.size() != length) {
+          throw new IOException(
+              "the request encoded to " + b.size() + " bytes on a second write, not " + length);
+        }
+      }
+      sink.write(b, b.size());
+    }
+  }
+
+  private Request request(String modelId, String operation, RequestBody body, boolean acceptJson) {
     Headers headers = configuredHeaders;
     if (headers == null) {
       Headers.Builder hb = new Headers.Builder();
@@ -199,7 +255,7 @@ public final class BedrockProvider implements Provider {
     if (acceptJson) {
       b.header("Accept", "application/json");
     }
-    return b.post(RequestBody.create(body, JSON)).build();
+    return b.post(body).build();
   }
 
   /** Sends with retries; returns a successful response (caller closes) or throws. */

@@ -241,6 +241,12 @@ class BedrockProviderTest {
     bedrock.failNext(2, BedrockErrorType.THROTTLING);
     assertEquals(BedrockEmulator.DEFAULT_TEXT, invokeRouter().chat(hello(HAIKU)).text());
     assertEquals(3, bedrock.requestCount());
+    // the body goes to the connection without a copy on the first try and is encoded again for
+    // each retry: every attempt must carry the same whole body
+    List<ReceivedRequest> sent = bedrock.requests();
+    assertTrue(sent.get(0).body().contains("\"messages\""), sent.get(0).body());
+    assertEquals(sent.get(0).body(), sent.get(1).body());
+    assertEquals(sent.get(0).body(), sent.get(2).body());
   }
 
   @Test

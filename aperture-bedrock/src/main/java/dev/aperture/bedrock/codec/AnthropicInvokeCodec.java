@@ -14,6 +14,7 @@ import dev.aperture.chat.StopReason;
 import dev.aperture.chat.ToolChoice;
 import dev.aperture.chat.Usage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -70,6 +71,23 @@ public final class AnthropicInvokeCodec {
    * @throws BedrockRequestException if the request cannot be expressed or would be refused
    */
   public byte[] encodeRequest(ChatRequest request) {
+    return WireJson.write(body(request));
+  }
+
+  /**
+   * Encodes {@code request} as an InvokeModel body into {@code out} (left open). After a {@link
+   * BedrockRequestException} {@code out} may hold part of a body: write into a buffer of your own
+   * and drop it then.
+   *
+   * @throws BedrockRequestException if the request cannot be expressed or would be refused
+   * @throws IOException if {@code out} fails
+   */
+  public void encodeRequest(ChatRequest request, OutputStream out) throws IOException {
+    WireJson.writeTo(body(request), out);
+  }
+
+  /** The body writer for {@code request}, prepared (most checks done); nothing written yet. */
+  private WireJson.Body body(ChatRequest request) {
     PreparedRequest prepared = RequestHygiene.prepare(request);
     Map<String, String> extras = prepared.extraFields();
     RequestHygiene.refuseFieldsAnthropicRejects(extras, "Anthropic body");
@@ -83,59 +101,58 @@ public final class AnthropicInvokeCodec {
       maxTokens = budget + defaultMaxTokens;
     }
     int finalMaxTokens = maxTokens;
-    return WireJson.write(
-        g -> {
-          g.writeStartObject();
-          if (!extras.containsKey("anthropic_version")) {
-            g.writeStringField("anthropic_version", ANTHROPIC_VERSION);
-          }
-          if (!extras.containsKey("max_tokens")) {
-            g.writeNumberField("max_tokens", finalMaxTokens);
-          }
-          if (!extras.containsKey("system")) {
-            writeSystem(g, prepared.system());
-          }
-          writeMessages(g, prepared.turns());
-          if (!extras.containsKey("tools")) {
-            writeTools(g, prepared.tools());
-          }
-          if (!extras.containsKey("tool_choice")) {
-            writeToolChoice(g, prepared);
-          }
-          if (request.temperature().isPresent() && !extras.containsKey("temperature")) {
-            g.writeNumberField("temperature", request.temperature().getAsDouble());
-          }
-          if (request.topP().isPresent() && !extras.containsKey("top_p")) {
-            g.writeNumberField("top_p", request.topP().getAsDouble());
-          }
-          if (request.topK().isPresent() && !extras.containsKey("top_k")) {
-            g.writeNumberField("top_k", request.topK().getAsInt());
-          }
-          if (!request.stopSequences().isEmpty() && !extras.containsKey("stop_sequences")) {
-            g.writeArrayFieldStart("stop_sequences");
-            for (String s : request.stopSequences()) {
-              g.writeString(s);
-            }
-            g.writeEndArray();
-          }
-          if (budget > 0 && !extras.containsKey("thinking")) {
-            g.writeObjectFieldStart("thinking");
-            g.writeStringField("type", "enabled");
-            g.writeNumberField("budget_tokens", budget);
-            g.writeEndObject();
-          }
-          String userId = request.metadata().get("user_id");
-          if (userId != null && !extras.containsKey("metadata")) {
-            g.writeObjectFieldStart("metadata");
-            g.writeStringField("user_id", userId);
-            g.writeEndObject();
-          }
-          for (Map.Entry<String, String> e : extras.entrySet()) {
-            g.writeFieldName(e.getKey());
-            g.writeRawValue(e.getValue());
-          }
-          g.writeEndObject();
-        });
+    return g -> {
+      g.writeStartObject();
+      if (!extras.containsKey("anthropic_version")) {
+        g.writeStringField("anthropic_version", ANTHROPIC_VERSION);
+      }
+      if (!extras.containsKey("max_tokens")) {
+        g.writeNumberField("max_tokens", finalMaxTokens);
+      }
+      if (!extras.containsKey("system")) {
+        writeSystem(g, prepared.system());
+      }
+      writeMessages(g, prepared.turns());
+      if (!extras.containsKey("tools")) {
+        writeTools(g, prepared.tools());
+      }
+      if (!extras.containsKey("tool_choice")) {
+        writeToolChoice(g, prepared);
+      }
+      if (request.temperature().isPresent() && !extras.containsKey("temperature")) {
+        g.writeNumberField("temperature", request.temperature().getAsDouble());
+      }
+      if (request.topP().isPresent() && !extras.containsKey("top_p")) {
+        g.writeNumberField("top_p", request.topP().getAsDouble());
+      }
+      if (request.topK().isPresent() && !extras.containsKey("top_k")) {
+        g.writeNumberField("top_k", request.topK().getAsInt());
+      }
+      if (!request.stopSequences().isEmpty() && !extras.containsKey("stop_sequences")) {
+        g.writeArrayFieldStart("stop_sequences");
+        for (String s : request.stopSequences()) {
+          g.writeString(s);
+        }
+        g.writeEndArray();
+      }
+      if (budget > 0 && !extras.containsKey("thinking")) {
+        g.writeObjectFieldStart("thinking");
+        g.writeStringField("type", "enabled");
+        g.writeNumberField("budget_tokens", budget);
+        g.writeEndObject();
+      }
+      String userId = request.metadata().get("user_id");
+      if (userId != null && !extras.containsKey("metadata")) {
+        g.writeObjectFieldStart("metadata");
+        g.writeStringField("user_id", userId);
+        g.writeEndObject();
+      }
+      for (Map.Entry<String, String> e : extras.entrySet()) {
+        g.writeFieldName(e.getKey());
+        g.writeRawValue(e.getValue());
+      }
+      g.writeEndObject();
+    };
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.aperture.chat.StopReason;
 import dev.aperture.chat.ToolChoice;
 import dev.aperture.chat.Usage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,32 +106,49 @@ public final class ConverseCodec {
    * @throws BedrockRequestException if the request cannot be expressed or would be refused
    */
   public byte[] encodeRequest(ChatRequest request, String modelId) {
+    return WireJson.write(body(request, modelId));
+  }
+
+  /**
+   * Encodes {@code request} as a Converse body for {@code modelId} into {@code out} (left open),
+   * e.g. straight into an HTTP client's buffer. After a {@link BedrockRequestException} {@code out}
+   * may hold part of a body: write into a buffer of your own and drop it then.
+   *
+   * @throws BedrockRequestException if the request cannot be expressed or would be refused
+   * @throws IOException if {@code out} fails
+   */
+  public void encodeRequest(ChatRequest request, String modelId, OutputStream out)
+      throws IOException {
+    WireJson.writeTo(body(request, modelId), out);
+  }
+
+  /** The body writer for {@code request}, prepared (most checks done); nothing written yet. */
+  private WireJson.Body body(ChatRequest request, String modelId) {
     PreparedRequest prepared = RequestHygiene.prepare(request);
     Family family = family(modelId);
     Map<String, String> topLevelExtras = new LinkedHashMap<>();
     Map<String, String> modelFields = modelFields(prepared, family, modelId, topLevelExtras);
-    return WireJson.write(
-        g -> {
-          g.writeStartObject();
-          writeMessages(g, prepared.turns());
-          writeSystem(g, prepared.system());
-          writeInferenceConfig(g, request);
-          writeToolConfig(g, prepared);
-          if (!modelFields.isEmpty()) {
-            g.writeObjectFieldStart("additionalModelRequestFields");
-            writeRawFields(g, modelFields);
-            g.writeEndObject();
-          }
-          if (!request.metadata().isEmpty()) {
-            g.writeObjectFieldStart("requestMetadata");
-            for (Map.Entry<String, String> e : request.metadata().entrySet()) {
-              g.writeStringField(e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-          }
-          writeRawFields(g, topLevelExtras);
-          g.writeEndObject();
-        });
+    return g -> {
+      g.writeStartObject();
+      writeMessages(g, prepared.turns());
+      writeSystem(g, prepared.system());
+      writeInferenceConfig(g, request);
+      writeToolConfig(g, prepared);
+      if (!modelFields.isEmpty()) {
+        g.writeObjectFieldStart("additionalModelRequestFields");
+        writeRawFields(g, modelFields);
+        g.writeEndObject();
+      }
+      if (!request.metadata().isEmpty()) {
+        g.writeObjectFieldStart("requestMetadata");
+        for (Map.Entry<String, String> e : request.metadata().entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      }
+      writeRawFields(g, topLevelExtras);
+      g.writeEndObject();
+    };
   }
 
   /**

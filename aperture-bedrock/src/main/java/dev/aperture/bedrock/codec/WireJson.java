@@ -52,6 +52,14 @@ final class WireJson {
     }
   }
 
+  /** Writes one JSON document into {@code out}, which is flushed and left open. */
+  static void writeTo(Body body, OutputStream out) throws IOException {
+    try (JsonGenerator g =
+        MAPPER.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+      body.write(g);
+    }
+  }
+
   /** Parses JSON text; throws the Jackson error so callers can word their own message. */
   static JsonNode parse(String json) throws JsonProcessingException {
     return MAPPER.readTree(json);
