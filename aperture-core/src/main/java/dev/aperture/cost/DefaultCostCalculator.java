@@ -79,6 +79,13 @@ public final class DefaultCostCalculator implements CostCalculator {
       return CostResult.unpriced(p.unpriced);
     }
     TokenRates r = p.price.ratesFor(usage.totalInputTokens());
+    long[] pico = r == p.price.rates() ? p.picoRates : p.longContextPicoRates;
+    if (pico != null) {
+      long nanos = exactNanos(usage, pico);
+      if (nanos >= 0) {
+        return CostResult.priced(new Cost(nanos, p.basis));
+      }
+    }
     BigDecimal microUsd =
         line(usage.inputTokens(), r.inputUsdPerMillion())
             .add(line(usage.cacheReadTokens(), r.cacheReadUsdPerMillion()))
@@ -176,7 +183,13 @@ public final class DefaultCostCalculator implements CostCalculator {
       }
       multiplier = multiplier.multiply(half.get());
     }
-    return new Resolved(null, price, multiplier, basis + "/" + key + (batch ? " (batch)" : ""));
+    return new Resolved(
+        null,
+        price,
+        multiplier,
+        basis + "/" + key + (batch ? " (batch)" : ""),
+        picoRates(price.rates(), multiplier),
+        picoRates(price.longContext().map(LongContextTier::rates).orElse(null), multiplier));
   }
 
   /** A priced pair (price, multiplier, the cost's basis label) or the reason it is unpriced. */
@@ -185,17 +198,88 @@ public final class DefaultCostCalculator implements CostCalculator {
     final ModelPrice price;
     final BigDecimal multiplier;
     final String basis;
+    final long[] picoRates; // null: not whole picodollars, use BigDecimal
+    final long[] longContextPicoRates;
 
-    Resolved(String unpriced, ModelPrice price, BigDecimal multiplier, String basis) {
+    Resolved(
+        String unpriced,
+        ModelPrice price,
+        BigDecimal multiplier,
+        String basis,
+        long[] picoRates,
+        long[] longContextPicoRates) {
       this.unpriced = unpriced;
       this.price = price;
       this.multiplier = multiplier;
       this.basis = basis;
+      this.picoRates = picoRates;
+      this.longContextPicoRates = longContextPicoRates;
     }
 
     static Resolved unpriced(String reason) {
-      return new Resolved(reason, null, null, null);
+      return new Resolved(reason, null, null, null, null, null);
     }
+  }
+
+  /**
+   * The cost in whole nanodollars (half up) from integer picodollar-per-token rates, as the
+   * BigDecimal computation gives it; -1 when a count is negative or the sum overflows (the caller
+   * then takes the BigDecimal path).
+   */
+  private static long exactNanos(Usage u, long[] pico) {
+    long input = u.inputTokens();
+    long read = u.cacheReadTokens();
+    long write5m = u.cacheWrite5mTokens();
+    long write1h = u.cacheWrite1hTokens();
+    long output = u.outputTokens();
+    if ((input | read | write5m | write1h | output) < 0) {
+      return -1;
+    }
+    long total;
+    try {
+      total =
+          Math.addExact(
+              Math.addExact(
+                  Math.addExact(
+                      Math.multiplyExact(input, pico[0]), Math.multiplyExact(read, pico[1])),
+                  Math.addExact(
+                      Math.multiplyExact(write5m, pico[2]), Math.multiplyExact(write1h, pico[3]))),
+              Math.multiplyExact(output, pico[4]));
+    } catch (ArithmeticException e) {
+      return -1;
+    }
+    return total / 1000 + (total % 1000 >= 500 ? 1 : 0);
+  }
+
+  /**
+   * The five rates in picodollars per token (input, cache read, 5m write, 1h write, output) with
+   * {@code multiplier} folded in, when all are whole numbers; else null (BigDecimal path).
+   */
+  private static long[] picoRates(TokenRates r, BigDecimal multiplier) {
+    if (r == null) {
+      return null;
+    }
+    BigDecimal[] usdPerMillion = {
+      r.inputUsdPerMillion(),
+      r.cacheReadUsdPerMillion(),
+      r.cacheWrite5mUsdPerMillion(),
+      r.cacheWrite1hUsdPerMillion(),
+      r.outputUsdPerMillion()
+    };
+    long[] out = new long[5];
+    for (int i = 0; i < 5; i++) {
+      // USD per million tokens × 10^6 = picodollars per token
+      BigDecimal v = usdPerMillion[i].multiply(multiplier).movePointRight(6);
+      if (v.signum() < 0 || v.stripTrailingZeros().scale() > 0) {
+        return null;
+      }
+      try {
+        out[i] = v.longValueExact();
+      } catch (ArithmeticException e) {
+        return null;
+      }
+    }
+    return out;
   }
 
   private static BigDecimal line(long tokens, BigDecimal usdPerMillion) {

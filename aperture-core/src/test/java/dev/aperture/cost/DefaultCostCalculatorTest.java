@@ -310,6 +310,47 @@ class DefaultCostCalculatorTest {
     assertThrows(NullPointerException.class, () -> calculator.cost("bedrock", HAIKU_45, null));
   }
 
+  @Test
+  void countsTooLargeForTheIntegerPathAreStillPricedExactly() {
+    // 10^15 output tokens × 5 USD per million (Haiku 4.5 output) overflow picodollars in a long;
+    // the exact BigDecimal path prices them: 5 × 10^9 USD = 5 × 10^18 nanodollars
+    Usage huge = Usage.of(0, 1_000_000_000_000_000L);
+    assertEquals(5_000_000_000_000_000_000L, priced("bedrock", "global." + HAIKU_45, huge).nanos());
+  }
+
+  @Test
+  void theIntegerPathRoundsHalfUpLikeTheExactOne() {
+    // 1 input token of Haiku 4.5 at 1 USD per million = 1,000 nanodollars; with the US premium
+    // (× 1.1) 1,100; a cache read (0.1 USD/M) is 100; 1h writes (2 USD/M) 2,000
+    assertEquals(1_000, priced("bedrock", "global." + HAIKU_45, Usage.of(1, 0)).nanos());
+    assertEquals(1_100, priced("bedrock-us", "us." + HAIKU_45, Usage.of(1, 0)).nanos());
+    assertEquals(
+        110,
+        priced("bedrock-us", "us." + HAIKU_45, Usage.builder().cacheReadTokens(1).build()).nanos());
+  }
+
+  @Test
+  void fractionalNanodollarsRoundHalfUpOnBothPaths() {
+    // input 0.0015 USD/M = 1.5 nanodollars a token (whole picodollars: the integer path);
+    // cache reads at 0.0000015 USD/M are 0.0015 nanodollars, below a picodollar (BigDecimal path)
+    PriceTable table =
+        PriceTable.bundled()
+            .withOverrides(
+                PriceTable.parse(
+                    "{\"bases\": {\"bedrock\": {\"prices\": {\"claude-haiku-4-5\": {\"input\":"
+                        + " 0.0015, \"output\": 0, \"cache_write_5m\": 0, \"cache_write_1h\": 0,"
+                        + " \"cache_read\": 0.0000015}}}}}"));
+    DefaultCostCalculator c = DefaultCostCalculator.create(table);
+    String id = "global." + HAIKU_45;
+    assertEquals(2, priced(c, "bedrock", id, Usage.of(1, 0)).nanos()); // 1.5 → 2
+    assertEquals(3, priced(c, "bedrock", id, Usage.of(2, 0)).nanos()); // 3.0
+    assertEquals(5, priced(c, "bedrock", id, Usage.of(3, 0)).nanos()); // 4.5 → 5
+    Usage reads333 = Usage.builder().cacheReadTokens(333).build();
+    Usage reads334 = Usage.builder().cacheReadTokens(334).build();
+    assertEquals(0, priced(c, "bedrock", id, reads333).nanos()); // 0.4995 → 0
+    assertEquals(1, priced(c, "bedrock", id, reads334).nanos()); // 0.501 → 1
+  }
+
   private Cost priced(String basis, String model, Usage usage) {
     return priced(calculator, basis, model, usage);
   }
