@@ -4,6 +4,11 @@ import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.Message;
 import dev.aperture.chat.Role;
 import dev.aperture.internal.Ids;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,11 +71,16 @@ public final class SessionFingerprint {
     return h.finish();
   }
 
-  /** SHA-256 over UTF-8, fed from strings through a reused buffer. */
+  /** SHA-256 over UTF-8, fed from strings through a reused encoder and buffer. */
   private static final class Hasher {
     private final MessageDigest digest;
-    private final byte[] buf = new byte[1024];
-    private int n;
+    private final CharsetEncoder utf8 =
+        StandardCharsets.UTF_8
+            .newEncoder()
+            // as String.getBytes does: a lone surrogate becomes '?'
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private final ByteBuffer buf = ByteBuffer.allocate(4096);
 
     Hasher() {
       try {
@@ -82,58 +92,53 @@ public final class SessionFingerprint {
 
     void reset() {
       digest.reset();
-      n = 0;
+      buf.clear();
     }
 
     void update(byte[] bytes) {
-      for (byte b : bytes) {
-        put(b);
-      }
+      drainIfFewerThan(bytes.length);
+      buf.put(bytes);
     }
 
     void update(char c) {
-      put((byte) c);
+      drainIfFewerThan(1);
+      buf.put((byte) c);
     }
 
-    /** The UTF-8 bytes of {@code s}; an unpaired surrogate becomes '?', as String.getBytes does. */
+    /** The UTF-8 bytes of {@code s}, the same as {@code s.getBytes(UTF_8)}. */
     void update(String s) {
-      int len = s.length();
-      for (int i = 0; i < len; i++) {
-        char c = s.charAt(i);
-        if (c < 0x80) {
-          put((byte) c);
-        } else if (c < 0x800) {
-          put((byte) (0xC0 | (c >> 6)));
-          put((byte) (0x80 | (c & 0x3F)));
-        } else if (Character.isHighSurrogate(c)
-            && i + 1 < len
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          int cp = Character.toCodePoint(c, s.charAt(++i));
-          put((byte) (0xF0 | (cp >> 18)));
-          put((byte) (0x80 | ((cp >> 12) & 0x3F)));
-          put((byte) (0x80 | ((cp >> 6) & 0x3F)));
-          put((byte) (0x80 | (cp & 0x3F)));
-        } else if (Character.isSurrogate(c)) {
-          put((byte) '?');
-        } else {
-          put((byte) (0xE0 | (c >> 12)));
-          put((byte) (0x80 | ((c >> 6) & 0x3F)));
-          put((byte) (0x80 | (c & 0x3F)));
+      if (s.isEmpty()) {
+        return;
+      }
+      CharBuffer in = CharBuffer.wrap(s);
+      utf8.reset();
+      while (true) {
+        CoderResult r = utf8.encode(in, buf, true);
+        if (r.isOverflow()) {
+          drain();
+          continue;
         }
+        break;
+      }
+      while (utf8.flush(buf).isOverflow()) {
+        drain();
       }
     }
 
-    private void put(byte b) {
-      if (n == buf.length) {
-        digest.update(buf, 0, n);
-        n = 0;
+    private void drainIfFewerThan(int n) {
+      if (buf.remaining() < n) {
+        drain();
       }
-      buf[n++] = b;
+    }
+
+    private void drain() {
+      buf.flip();
+      digest.update(buf);
+      buf.clear();
     }
 
     String finish() {
-      digest.update(buf, 0, n);
-      n = 0;
+      drain();
       return "fp-" + HexFormat.of().formatHex(digest.digest(), 0, 16);
     }
   }
