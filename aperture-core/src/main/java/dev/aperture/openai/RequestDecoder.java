@@ -112,12 +112,33 @@ final class RequestDecoder {
   static final String DEFAULT_DOCUMENT_NAME = "document";
 
   private final ObjectMapper mapper;
+  private final StreamingRequestDecoder streaming;
 
   RequestDecoder(ObjectMapper mapper) {
     this.mapper = mapper;
+    this.streaming = new StreamingRequestDecoder(mapper.getFactory());
   }
 
+  /**
+   * Decodes with the streaming parser; when that declines (the body is refused, or has a shape the
+   * fast path leaves to the tree walker), decodes again with the tree walker, which then returns
+   * the same request or throws the error that names the offending field.
+   */
   OpenAiChatRequest decode(byte[] json) {
+    OpenAiChatRequest fast = streaming.decode(json);
+    return fast != null ? fast : decodeTree(json);
+  }
+
+  /** The streaming fast path alone: the decoded request, or null where it declines. */
+  OpenAiChatRequest decodeStreaming(byte[] json) {
+    return streaming.decode(json);
+  }
+
+  /**
+   * The reference decoder: reads the body into a JSON tree and walks it. Every refusal comes from
+   * here, so its order of checks decides which error a body with several problems gets.
+   */
+  OpenAiChatRequest decodeTree(byte[] json) {
     JsonNode root;
     try {
       root = mapper.readTree(json);
