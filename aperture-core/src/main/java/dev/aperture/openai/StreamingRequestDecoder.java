@@ -15,6 +15,7 @@ import dev.aperture.chat.ToolChoice;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +105,9 @@ final class StreamingRequestDecoder {
   OpenAiChatRequest decode(byte[] json) {
     Call call = new Call();
     try (JsonParser p = factory.createParser(json)) {
+      // Jackson's duplicate detection keeps a HashSet per object of three fields or more; every
+      // object here is read by code that notices a repeated field itself, for much less
+      p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       return call.body(p);
     } catch (IOException | RuntimeException e) {
       // JSON syntax, numbers out of range, anything refused: the tree decoder says what is wrong
@@ -113,10 +117,14 @@ final class StreamingRequestDecoder {
     }
   }
 
-  /** One decode: holds the generator that compacts schemas and tool-call arguments, if any. */
+  /**
+   * One decode: holds the generator that compacts schemas and tool-call arguments, if any, and the
+   * field names of the objects being copied, to notice repeats.
+   */
   private final class Call {
     private JsonGenerator generator;
-    private TextSink sink;
+    private TextCollector collected;
+    private FieldNames names;
 
     void close() {
       if (generator != null) {
@@ -150,14 +158,16 @@ final class StreamingRequestDecoder {
       boolean hasStreamOptions = false;
       boolean includeUsage = false;
 
+      long seen = 0;
       for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+        long bit = topLevelField(name);
+        if (bit == 0 || (seen & bit) != 0) {
+          throw DECLINE; // not a field at all, or a repeated one
+        }
+        seen |= bit;
         JsonToken t = p.nextToken();
         if (t == JsonToken.VALUE_NULL) {
-          // OpenAI treats null as absent, and so does the tree decoder for every known field
-          if (!isTopLevelField(name)) {
-            throw DECLINE;
-          }
-          continue;
+          continue; // OpenAI treats null as absent, and so does the tree decoder
         }
         switch (name) {
           case "model":
@@ -397,7 +407,7 @@ final class StreamingRequestDecoder {
           default:
             throw DECLINE;
         }
-        fields |= field;
+        fields = once(fields, field);
       }
 
       switch (role) {
@@ -492,19 +502,19 @@ final class StreamingRequestDecoder {
         t = p.nextToken();
         switch (name) {
           case "type":
-            fields |= P_TYPE;
+            fields = once(fields, P_TYPE);
             type = partType(p, t);
             break;
           case "text":
-            fields |= P_TEXT;
+            fields = once(fields, P_TEXT);
             text = string(p, t);
             break;
           case "image_url":
-            fields |= P_IMAGE_URL;
+            fields = once(fields, P_IMAGE_URL);
             value = image(p, t);
             break;
           case "file":
-            fields |= P_FILE;
+            fields = once(fields, P_FILE);
             value = file(p, t);
             break;
           default:
@@ -551,13 +561,16 @@ final class StreamingRequestDecoder {
         throw DECLINE;
       }
       String url = null;
+      int seen = 0;
       for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
         t = p.nextToken();
         switch (name) {
           case "url":
+            seen = once(seen, 1);
             url = string(p, t);
             break;
           case "detail":
+            seen = once(seen, 2);
             // validated, not kept: a hint for OpenAI's own image tokenizer
             if (t != JsonToken.VALUE_NULL
                 && !(t == JsonToken.VALUE_STRING
@@ -582,18 +595,22 @@ final class StreamingRequestDecoder {
       }
       String fileData = null;
       String name = RequestDecoder.DEFAULT_DOCUMENT_NAME;
+      int seen = 0;
       for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
         t = p.nextToken();
         switch (field) {
           case "file_data":
+            seen = once(seen, 1);
             fileData = string(p, t);
             break;
           case "filename":
+            seen = once(seen, 2);
             if (t != JsonToken.VALUE_NULL) {
               name = string(p, t);
             }
             break;
           case "file_id":
+            seen = once(seen, 4);
             requireNull(t); // uploaded file ids are refused
             break;
           default:
@@ -638,28 +655,35 @@ final class StreamingRequestDecoder {
       String name = null;
       String arguments = null;
       boolean hasFunction = false;
+      int seen = 0;
       for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
         t = p.nextToken();
         switch (field) {
           case "id":
+            seen = once(seen, 1);
             id = string(p, t);
             break;
           case "type":
+            seen = once(seen, 2);
             if (t != JsonToken.VALUE_NULL
                 && !(t == JsonToken.VALUE_STRING && textIs(p, "function"))) {
               throw DECLINE;
             }
             break;
           case "function":
+            seen = once(seen, 4);
             if (t != JsonToken.START_OBJECT) {
               throw DECLINE;
             }
             hasFunction = true;
+            int fnSeen = 0;
             for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
               t = p.nextToken();
               if (f.equals("name")) {
+                fnSeen = once(fnSeen, 1);
                 name = string(p, t);
               } else if (f.equals("arguments")) {
+                fnSeen = once(fnSeen, 2);
                 arguments = arguments(p, t);
               } else {
                 throw DECLINE;
@@ -784,30 +808,37 @@ final class StreamingRequestDecoder {
       String name = null;
       String description = "";
       String schema = null;
+      int seen = 0;
       for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
         t = p.nextToken();
         if (field.equals("type")) {
+          seen = once(seen, 1);
           if (t != JsonToken.VALUE_STRING || !textIs(p, "function")) {
             throw DECLINE;
           }
           isFunction = true;
         } else if (field.equals("function")) {
+          seen = once(seen, 2);
           if (t != JsonToken.START_OBJECT) {
             throw DECLINE;
           }
           hasFunction = true;
+          int fnSeen = 0;
           for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             t = p.nextToken();
             switch (f) {
               case "name":
+                fnSeen = once(fnSeen, 1);
                 name = string(p, t);
                 break;
               case "description":
+                fnSeen = once(fnSeen, 2);
                 if (t != JsonToken.VALUE_NULL) {
                   description = string(p, t);
                 }
                 break;
               case "parameters":
+                fnSeen = once(fnSeen, 4);
                 if (t != JsonToken.VALUE_NULL) {
                   if (t != JsonToken.START_OBJECT) {
                     throw DECLINE;
@@ -816,6 +847,7 @@ final class StreamingRequestDecoder {
                 }
                 break;
               case "strict":
+                fnSeen = once(fnSeen, 8);
                 if (t != JsonToken.VALUE_NULL && t != JsonToken.VALUE_FALSE) {
                   throw DECLINE;
                 }
@@ -854,21 +886,24 @@ final class StreamingRequestDecoder {
       }
       boolean isFunction = false;
       String name = null;
+      int seen = 0;
       for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
         t = p.nextToken();
         if (field.equals("type")) {
+          seen = once(seen, 1);
           if (t != JsonToken.VALUE_STRING || !textIs(p, "function")) {
             throw DECLINE;
           }
           isFunction = true;
         } else if (field.equals("function")) {
+          seen = once(seen, 2);
           if (t != JsonToken.START_OBJECT) {
             throw DECLINE;
           }
           for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             t = p.nextToken();
-            if (!f.equals("name")) {
-              throw DECLINE;
+            if (!f.equals("name") || name != null) {
+              throw DECLINE; // another field, or name twice
             }
             name = string(p, t);
           }
@@ -914,18 +949,20 @@ final class StreamingRequestDecoder {
      */
     private String compact(JsonParser p, boolean schema) throws IOException {
       if (generator == null) {
-        sink = new TextSink();
-        generator = factory.createGenerator(sink);
+        collected = new TextCollector();
+        generator = factory.createGenerator(collected);
         generator.setRootValueSeparator(null);
+        names = new FieldNames();
       }
       JsonGenerator g = generator;
-      int start = sink.length();
+      FieldNames names = this.names;
       int depth = 0;
       JsonToken t = p.currentToken();
       while (true) {
         switch (t) {
           case START_OBJECT:
             g.writeStartObject();
+            names.startObject(depth);
             depth++;
             break;
           case START_ARRAY:
@@ -935,6 +972,7 @@ final class StreamingRequestDecoder {
           case END_OBJECT:
             g.writeEndObject();
             depth--;
+            names.endObject(depth);
             break;
           case END_ARRAY:
             g.writeEndArray();
@@ -942,6 +980,9 @@ final class StreamingRequestDecoder {
             break;
           case FIELD_NAME:
             String name = p.currentName();
+            if (!names.add(depth - 1, name)) {
+              throw DECLINE; // a repeated field
+            }
             g.writeFieldName(name);
             if (schema && depth == 1 && name.equals("type")) {
               if (p.nextToken() != JsonToken.VALUE_STRING || !textIs(p, "object")) {
@@ -987,48 +1028,86 @@ final class StreamingRequestDecoder {
         t = p.nextToken();
       }
       g.flush();
-      return sink.substring(start);
+      return collected.take();
     }
   }
 
   // --- scalars ---
 
-  private static boolean isTopLevelField(String name) {
+  /** A bit of its own for each top-level field, to notice repeats; 0 for unknown fields. */
+  private static long topLevelField(String name) {
     switch (name) {
       case "model":
+        return 1L;
       case "messages":
+        return 1L << 1;
       case "tools":
+        return 1L << 2;
       case "tool_choice":
+        return 1L << 3;
       case "parallel_tool_calls":
+        return 1L << 4;
       case "max_tokens":
+        return 1L << 5;
       case "max_completion_tokens":
+        return 1L << 6;
       case "temperature":
+        return 1L << 7;
       case "top_p":
+        return 1L << 8;
       case "stop":
+        return 1L << 9;
       case "stream":
+        return 1L << 10;
       case "stream_options":
+        return 1L << 11;
       case "user":
+        return 1L << 12;
       case "reasoning_effort":
+        return 1L << 13;
       case "metadata":
+        return 1L << 14;
       case "n":
+        return 1L << 15;
       case "logprobs":
+        return 1L << 16;
       case "top_logprobs":
+        return 1L << 17;
       case "logit_bias":
+        return 1L << 18;
       case "response_format":
+        return 1L << 19;
       case "audio":
+        return 1L << 20;
       case "modalities":
+        return 1L << 21;
       case "prediction":
+        return 1L << 22;
       case "seed":
+        return 1L << 23;
       case "store":
+        return 1L << 24;
       case "service_tier":
+        return 1L << 25;
       case "frequency_penalty":
+        return 1L << 26;
       case "presence_penalty":
+        return 1L << 27;
       case "functions":
+        return 1L << 28;
       case "function_call":
-        return true;
+        return 1L << 29;
       default:
-        return false;
+        return 0;
     }
+  }
+
+  /** {@code seen} plus {@code bit}; declines when the field was already seen in this object. */
+  private static int once(int seen, int bit) {
+    if ((seen & bit) != 0) {
+      throw DECLINE;
+    }
+    return seen | bit;
   }
 
   private static String string(JsonParser p, JsonToken t) throws IOException {
@@ -1164,7 +1243,9 @@ final class StreamingRequestDecoder {
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
-      metadata.put(key, string(p, p.nextToken()));
+      if (metadata.put(key, string(p, p.nextToken())) != null) {
+        throw DECLINE; // a repeated key
+      }
     }
     return metadata;
   }
@@ -1175,11 +1256,14 @@ final class StreamingRequestDecoder {
       throw DECLINE;
     }
     boolean includeUsage = false;
+    int seen = 0;
     for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
       t = p.nextToken();
       if (name.equals("include_usage")) {
+        seen = once(seen, 1);
         includeUsage = t != JsonToken.VALUE_NULL && bool(t);
       } else if (name.equals("include_obfuscation")) {
+        seen = once(seen, 2);
         if (t != JsonToken.VALUE_NULL) {
           bool(t);
         }
@@ -1198,7 +1282,7 @@ final class StreamingRequestDecoder {
     boolean text = false;
     for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
       t = p.nextToken();
-      if (!name.equals("type") || t != JsonToken.VALUE_STRING || !textIs(p, "text")) {
+      if (text || !name.equals("type") || t != JsonToken.VALUE_STRING || !textIs(p, "text")) {
         throw DECLINE;
       }
       text = true;
@@ -1280,43 +1364,62 @@ final class StreamingRequestDecoder {
     return true;
   }
 
-  /** A writer into a growing char buffer, unsynchronised, whose text can be taken piecewise. */
-  private static final class TextSink extends Writer {
-    private char[] buf = new char[256];
-    private int len;
+  /**
+   * Receives what the generator writes and makes a String of it. The generator writes from its own
+   * (recycled) buffer only when flushed or full, so a value shorter than that buffer arrives in one
+   * piece and becomes its String with no copy in between.
+   */
+  private static final class TextCollector extends Writer {
+    private String single;
+    private StringBuilder joined;
 
-    int length() {
-      return len;
-    }
-
-    String substring(int start) {
-      return new String(buf, start, len - start);
+    /** The text written since the last call, and forgets it. */
+    String take() {
+      String text = joined != null ? joined.toString() : single != null ? single : "";
+      single = null;
+      joined = null;
+      return text;
     }
 
     @Override
     public void write(char[] c, int off, int n) {
-      ensure(n);
-      System.arraycopy(c, off, buf, len, n);
-      len += n;
+      if (n == 0) {
+        return;
+      }
+      if (single == null && joined == null) {
+        single = new String(c, off, n);
+      } else {
+        builder(n).append(c, off, n);
+      }
     }
 
     @Override
     public void write(String s, int off, int n) {
-      ensure(n);
-      s.getChars(off, off + n, buf, len);
-      len += n;
+      if (n == 0) {
+        return;
+      }
+      if (single == null && joined == null) {
+        single = s.substring(off, off + n);
+      } else {
+        builder(n).append(s, off, off + n);
+      }
     }
 
     @Override
     public void write(int c) {
-      ensure(1);
-      buf[len++] = (char) c;
+      builder(1).append((char) c);
     }
 
-    private void ensure(int n) {
-      if (len + n > buf.length) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+    private StringBuilder builder(int more) {
+      if (joined == null) {
+        int held = single == null ? 0 : single.length();
+        joined = new StringBuilder(Math.max(64, 2 * (held + more)));
+        if (single != null) {
+          joined.append(single);
+          single = null;
+        }
       }
+      return joined;
     }
 
     @Override
@@ -1324,5 +1427,67 @@ final class StreamingRequestDecoder {
 
     @Override
     public void close() {}
+  }
+
+  /**
+   * The field names of the objects being copied, to notice a repeated field as the parser's own
+   * duplicate detection (turned off for speed) would. The names of the open objects are kept as a
+   * stack, each object's names after those of the object it is in; an object's names are scanned
+   * while it has few, and put in a set beyond that, so a huge object costs no more than it did.
+   */
+  private static final class FieldNames {
+    private static final int SCAN_LIMIT = 8;
+
+    private String[] names = new String[16];
+    private int size;
+    private int[] starts = new int[8];
+    private final List<Set<String>> sets = new ArrayList<>();
+
+    /** An object starts at {@code depth} (arrays count as a depth too). */
+    void startObject(int depth) {
+      if (depth >= starts.length) {
+        starts = Arrays.copyOf(starts, Math.max(depth + 1, starts.length * 2));
+      }
+      starts[depth] = size;
+      if (depth < sets.size()) {
+        sets.set(depth, null);
+      }
+    }
+
+    /** The object at {@code depth} ends: its names are forgotten. */
+    void endObject(int depth) {
+      size = starts[depth];
+      if (depth < sets.size()) {
+        sets.set(depth, null);
+      }
+    }
+
+    /** Adds {@code name} to the object at {@code depth}; false if it is already there. */
+    boolean add(int depth, String name) {
+      Set<String> set = depth < sets.size() ? sets.get(depth) : null;
+      if (set != null) {
+        return set.add(name);
+      }
+      int start = starts[depth];
+      for (int i = start; i < size; i++) {
+        if (names[i].equals(name)) {
+          return false;
+        }
+      }
+      if (size - start >= SCAN_LIMIT) {
+        set = new HashSet<>(Arrays.asList(names).subList(start, size));
+        set.add(name);
+        while (sets.size() <= depth) {
+          sets.add(null);
+        }
+        sets.set(depth, set);
+        return true;
+      }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+      }
+      names[size++] = name;
+      return true;
+    }
   }
 }

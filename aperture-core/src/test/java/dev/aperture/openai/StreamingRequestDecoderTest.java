@@ -110,15 +110,29 @@ class StreamingRequestDecoderTest {
   @Test
   void everyMutationOfTheRealisticRequestsDecodesAlikeBothWays() throws Exception {
     int variants = 0;
+    int repeats = 0;
     for (String request :
         List.of(OpenAiChatCodecTest.AGENT_REQUEST, OpenAiChatCodecTest.DOCUMENT_REQUEST)) {
       JsonNode root = PLAIN.readTree(request);
       for (String variant : mutations(root)) {
-        agree(variant);
+        if (agree(variant) == null && refusedAsInvalidJson(variant)) {
+          repeats++;
+        }
         variants++;
       }
     }
-    assertEquals(true, variants > 1000, "only " + variants + " variants");
+    assertEquals(true, variants > 2000, "only " + variants + " variants");
+    // the mutations that repeat a field are all refused as malformed
+    assertEquals(true, repeats > 200, "only " + repeats + " bodies with a repeated field");
+  }
+
+  private boolean refusedAsInvalidJson(String body) {
+    try {
+      codec.decodeRequest(body);
+      return false;
+    } catch (OpenAiRequestException e) {
+      return e.code().equals(OpenAiRequestException.INVALID_JSON);
+    }
   }
 
   /** A copy of {@code node} whose objects have their fields reversed, or rotated by one. */
@@ -164,17 +178,62 @@ class StreamingRequestDecoderTest {
           NODES.objectNode(),
           NODES.objectNode().put("type", "text"));
 
-  /** The body with each value in turn replaced, each field removed, an unknown field added. */
+  /** A field name that mutations() turns into a repeat of the field before it. */
+  private static final String DUPLICATE = "\u0001dup:";
+
+  /**
+   * The body with each value in turn replaced, each field removed, an unknown field added, each
+   * field repeated (with its value, and with null).
+   */
   private static List<String> mutations(JsonNode root) {
     List<String> out = new ArrayList<>();
     walk(
         root,
         root,
         edit -> {
-          out.add(root.toString());
+          out.add(repeatFields(root.toString()));
           edit.run();
         });
     return out;
+  }
+
+  /**
+   * Renames the marked fields: {@code "DUPLICATE"} after {@code "k"} to k, {@code "DUPLICATEk"} to
+   * k.
+   */
+  private static String repeatFields(String json) {
+    String marker = "\"\\u0001dup:";
+    int at;
+    while ((at = json.indexOf(marker)) >= 0) {
+      int end = json.indexOf('"', at + marker.length());
+      String suffix = json.substring(at + marker.length(), end);
+      String name = suffix;
+      if (suffix.isEmpty()) {
+        // the name of the field before: the last "name": before the marker at this level
+        name = previousFieldName(json, at);
+      }
+      json = json.substring(0, at) + "\"" + name + json.substring(end);
+    }
+    return json;
+  }
+
+  private static String previousFieldName(String json, int before) {
+    int depth = 0;
+    for (int i = before - 1; i > 0; i--) {
+      char c = json.charAt(i);
+      if (c == '}' || c == ']') {
+        depth++;
+      } else if (c == '{' || c == '[') {
+        depth--;
+      } else if (c == ':' && depth == 0 && json.charAt(i - 1) == '"') {
+        int open = json.lastIndexOf('"', i - 2);
+        while (open > 0 && json.charAt(open - 1) == '\\') {
+          open = json.lastIndexOf('"', open - 2);
+        }
+        return json.substring(open + 1, i - 1);
+      }
+    }
+    throw new IllegalStateException(json);
   }
 
   /**
@@ -199,6 +258,13 @@ class StreamingRequestDecoderTest {
       }
       o.set("unexpected", NODES.numberNode(1));
       emit.accept(() -> o.remove("unexpected"));
+      for (String name : names) {
+        // the field once more, with the same value (renamed to it in the text by mutations())
+        o.set(DUPLICATE, o.get(name).deepCopy());
+        emit.accept(() -> o.remove(DUPLICATE));
+        o.set(DUPLICATE + name, NODES.nullNode());
+        emit.accept(() -> o.remove(DUPLICATE + name));
+      }
     } else if (node.isArray()) {
       ArrayNode a = (ArrayNode) node;
       for (int i = 0; i < a.size(); i++) {
@@ -489,6 +555,59 @@ class StreamingRequestDecoderTest {
             .replace("ARGS", PLAIN.writeValueAsString(arguments));
 
     agree(body);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{'type': 'object', 'type': 'object'}",
+        "{'type': 'object', 'a': {'b': 1, 'b': 2}}",
+        "{'type': 'object', 'a': {'b': {'c': 1}, 'c': 2}, 'b': 3}",
+        "{'type': 'object', 'a': [{'b': 1}, {'b': 2}], 'b': [{'a': 1, 'a': 2}]}",
+        "{'a1': 1, 'a2': 2, 'a3': 3, 'a4': 4, 'a5': 5, 'a6': 6, 'a7': 7, 'a8': 8, 'a9': 9,"
+            + " 'x': {'a1': 1, 'a2': 2, 'a3': 3, 'a4': 4, 'a5': 5, 'a6': 6, 'a7': 7, 'a8': 8,"
+            + " 'a9': 9, 'a10': {'a10': 1}}, 'a10': 10, 'a11': 11}",
+        "{'a1': 1, 'a2': 2, 'a3': 3, 'a4': 4, 'a5': 5, 'a6': 6, 'a7': 7, 'a8': 8, 'a9': 9,"
+            + " 'x': {'y': 1}, 'a10': 10, 'a3': 11}",
+        "{'a1': 1, 'a2': 2, 'a3': 3, 'a4': 4, 'a5': 5, 'a6': 6, 'a7': 7, 'a8': 8, 'a9': 9,"
+            + " 'x': {'a1': 1, 'a2': 2, 'a3': 3, 'a4': 4, 'a5': 5, 'a6': 6, 'a7': 7, 'a8': 8,"
+            + " 'a9': 9, 'a9': 10}}"
+      })
+  void repeatedFieldsInCopiedObjectsAreFoundAtEveryDepth(String schema) {
+    String parameters = json(schema);
+    String arguments = parameters.replace("\"type\": \"object\", ", "");
+    agree(
+        json(
+            "{'model': 'm', 'messages': [{'role': 'assistant', 'tool_calls': [{'id': 'c',"
+                + " 'function': {'name': 'f', 'arguments': "
+                + arguments
+                + "}}]}], 'tools': [{'type': 'function', 'function': {'name': 'f',"
+                + " 'parameters': "
+                + parameters
+                + "}}]}"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "'metadata': {'a': 'x', 'a': 'y'}",
+        "'metadata': {'a': 'x', 'b': 'y', 'c': 'z', 'a': 'w'}",
+        "'stream': true, 'stream_options': {'include_usage': true, 'include_usage': false}",
+        "'response_format': {'type': 'text', 'type': 'text'}",
+        "'tool_choice': 'none', 'tool_choice': 'auto'",
+        "'n': null, 'n': 1",
+        "'tools': [{'type': 'function', 'function': {'name': 'f', 'name': 'f'}}]",
+        "'tools': [{'type': 'function', 'type': 'function', 'function': {'name': 'f'}}]",
+        "'tools': [{'type': 'function', 'function': {'name': 'f'}}], 'tool_choice': {'type':"
+            + " 'function', 'function': {'name': 'f', 'name': 'f'}}"
+      })
+  void repeatedFieldsAreRefusedAsInvalidJson(String fields) {
+    String body = body(fields);
+
+    assertNull(agree(body));
+    assertEquals(
+        OpenAiRequestException.INVALID_JSON,
+        assertThrows(OpenAiRequestException.class, () -> codec.decodeRequest(body)).code());
   }
 
   @Test
