@@ -1,7 +1,6 @@
 package dev.aperture.openai;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.aperture.ApiFormat;
@@ -13,7 +12,6 @@ import dev.aperture.chat.Role;
 import dev.aperture.chat.Tool;
 import dev.aperture.chat.ToolChoice;
 import java.io.IOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -112,29 +110,16 @@ final class StreamingRequestDecoder {
     } catch (IOException | RuntimeException e) {
       // JSON syntax, numbers out of range, anything refused: the tree decoder says what is wrong
       return null;
-    } finally {
-      call.close();
     }
   }
 
   /**
-   * One decode: holds the generator that compacts schemas and tool-call arguments, if any, and the
+   * One decode: holds the buffer that compacts schemas and tool-call arguments, if any, and the
    * field names of the objects being copied, to notice repeats.
    */
   private final class Call {
-    private JsonGenerator generator;
-    private TextCollector collected;
+    private StringBuilder text;
     private FieldNames names;
-
-    void close() {
-      if (generator != null) {
-        try {
-          generator.close();
-        } catch (IOException | RuntimeException e) {
-          // the text is already taken; nothing to release beyond the buffers
-        }
-      }
-    }
 
     OpenAiChatRequest body(JsonParser p) throws IOException {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -942,40 +927,49 @@ final class StreamingRequestDecoder {
 
     /**
      * Writes the object or array at the current token as compact JSON text and returns it, leaving
-     * the parser on its closing token. Numbers are written as the tree decoder writes them:
-     * integers in the smallest type that holds them, other numbers as {@code BigDecimal} with their
-     * trailing zeros. With {@code schema}, a top-level {@code type} must be the string {@code
-     * object}.
+     * the parser on its closing token. The text is what the tree decoder's {@code
+     * writeValueAsString} of the same subtree produced: no whitespace; strings escaped as Jackson's
+     * generator escapes them by default (quote and backslash, control characters as short escapes
+     * such as {@code \n} or as six-character unicode escapes, everything else as is); integers in
+     * the smallest type that holds them; other numbers as {@code BigDecimal.toString()}, trailing
+     * zeros kept. With {@code schema}, a top-level {@code type} must be the string {@code object}.
      */
     private String compact(JsonParser p, boolean schema) throws IOException {
-      if (generator == null) {
-        collected = new TextCollector();
-        generator = factory.createGenerator(collected);
-        generator.setRootValueSeparator(null);
+      StringBuilder out = text;
+      if (out == null) {
+        out = text = new StringBuilder(512);
         names = new FieldNames();
+      } else {
+        out.setLength(0);
       }
-      JsonGenerator g = generator;
       FieldNames names = this.names;
       int depth = 0;
+      boolean afterValue = false; // the next sibling needs a comma
       JsonToken t = p.currentToken();
       while (true) {
+        if (afterValue && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
+          out.append(',');
+        }
+        afterValue = true;
         switch (t) {
           case START_OBJECT:
-            g.writeStartObject();
+            out.append('{');
             names.startObject(depth);
             depth++;
+            afterValue = false;
             break;
           case START_ARRAY:
-            g.writeStartArray();
+            out.append('[');
             depth++;
+            afterValue = false;
             break;
           case END_OBJECT:
-            g.writeEndObject();
+            out.append('}');
             depth--;
             names.endObject(depth);
             break;
           case END_ARRAY:
-            g.writeEndArray();
+            out.append(']');
             depth--;
             break;
           case FIELD_NAME:
@@ -983,41 +977,44 @@ final class StreamingRequestDecoder {
             if (!names.add(depth - 1, name)) {
               throw DECLINE; // a repeated field
             }
-            g.writeFieldName(name);
+            appendQuoted(out, name);
+            out.append(':');
+            afterValue = false;
             if (schema && depth == 1 && name.equals("type")) {
               if (p.nextToken() != JsonToken.VALUE_STRING || !textIs(p, "object")) {
                 throw DECLINE; // the parameters schema must have type object
               }
-              g.writeString("object");
+              out.append("\"object\"");
+              afterValue = true;
             }
             break;
           case VALUE_STRING:
-            g.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            appendQuoted(out, p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             break;
           case VALUE_NUMBER_INT:
             switch (p.getNumberType()) {
               case INT:
-                g.writeNumber(p.getIntValue());
+                out.append(p.getIntValue());
                 break;
               case LONG:
-                g.writeNumber(p.getLongValue());
+                out.append(p.getLongValue());
                 break;
               default:
-                g.writeNumber(p.getBigIntegerValue());
+                out.append(p.getBigIntegerValue().toString());
                 break;
             }
             break;
           case VALUE_NUMBER_FLOAT:
-            g.writeNumber(p.getDecimalValue());
+            out.append(p.getDecimalValue().toString());
             break;
           case VALUE_TRUE:
-            g.writeBoolean(true);
+            out.append("true");
             break;
           case VALUE_FALSE:
-            g.writeBoolean(false);
+            out.append("false");
             break;
           case VALUE_NULL:
-            g.writeNull();
+            out.append("null");
             break;
           default:
             throw DECLINE;
@@ -1027,8 +1024,7 @@ final class StreamingRequestDecoder {
         }
         t = p.nextToken();
       }
-      g.flush();
-      return collected.take();
+      return out.toString();
     }
   }
 
@@ -1364,69 +1360,65 @@ final class StreamingRequestDecoder {
     return true;
   }
 
-  /**
-   * Receives what the generator writes and makes a String of it. The generator writes from its own
-   * (recycled) buffer only when flushed or full, so a value shorter than that buffer arrives in one
-   * piece and becomes its String with no copy in between.
-   */
-  private static final class TextCollector extends Writer {
-    private String single;
-    private StringBuilder joined;
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    /** The text written since the last call, and forgets it. */
-    String take() {
-      String text = joined != null ? joined.toString() : single != null ? single : "";
-      single = null;
-      joined = null;
-      return text;
-    }
-
-    @Override
-    public void write(char[] c, int off, int n) {
-      if (n == 0) {
-        return;
-      }
-      if (single == null && joined == null) {
-        single = new String(c, off, n);
-      } else {
-        builder(n).append(c, off, n);
+  private static void appendQuoted(StringBuilder out, String s) {
+    out.append('"');
+    int n = s.length();
+    int run = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        out.append(s, run, i);
+        appendEscape(out, c);
+        run = i + 1;
       }
     }
+    out.append(s, run, n).append('"');
+  }
 
-    @Override
-    public void write(String s, int off, int n) {
-      if (n == 0) {
-        return;
-      }
-      if (single == null && joined == null) {
-        single = s.substring(off, off + n);
-      } else {
-        builder(n).append(s, off, off + n);
+  private static void appendQuoted(StringBuilder out, char[] chars, int off, int len) {
+    out.append('"');
+    int end = off + len;
+    int run = off;
+    for (int i = off; i < end; i++) {
+      char c = chars[i];
+      if (c < 0x20 || c == '"' || c == '\\') {
+        out.append(chars, run, i - run);
+        appendEscape(out, c);
+        run = i + 1;
       }
     }
+    out.append(chars, run, end - run).append('"');
+  }
 
-    @Override
-    public void write(int c) {
-      builder(1).append((char) c);
+  /** The escape Jackson's generator writes by default for a character it must escape. */
+  private static void appendEscape(StringBuilder out, char c) {
+    out.append('\\');
+    switch (c) {
+      case '"':
+      case '\\':
+        out.append(c);
+        break;
+      case '\b':
+        out.append('b');
+        break;
+      case '\t':
+        out.append('t');
+        break;
+      case '\n':
+        out.append('n');
+        break;
+      case '\f':
+        out.append('f');
+        break;
+      case '\r':
+        out.append('r');
+        break;
+      default:
+        out.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+        break;
     }
-
-    private StringBuilder builder(int more) {
-      if (joined == null) {
-        int held = single == null ? 0 : single.length();
-        joined = new StringBuilder(Math.max(64, 2 * (held + more)));
-        if (single != null) {
-          joined.append(single);
-          single = null;
-        }
-      }
-      return joined;
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
   }
 
   /**

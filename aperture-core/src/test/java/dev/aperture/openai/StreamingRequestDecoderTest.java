@@ -433,6 +433,55 @@ class StreamingRequestDecoderTest {
         r.tools().get(0).parametersJsonSchema());
   }
 
+  @Test
+  void everyCharacterInACopiedSchemaIsWrittenAsTheTreeWalkerWritesIt() {
+    // every UTF-16 unit escaped in the input, then every one that may appear raw (as UTF-8), in
+    // values and (but lone surrogates, which the parser refuses there) in field names; in chunks
+    // under the parser's limit on name length
+    List<String> escaped = new ArrayList<>();
+    List<String> raw = new ArrayList<>();
+    StringBuilder e = new StringBuilder();
+    StringBuilder r = new StringBuilder();
+    for (int c = 0; c <= 0xFFFF; c++) {
+      if (!Character.isSurrogate((char) c)) {
+        e.append(String.format("\\u%04x", c));
+        if (c >= 0x20 && c != '"' && c != '\\') {
+          r.append((char) c);
+        }
+      }
+      if (c % 4096 == 4095) {
+        escaped.add("\"" + e + "\"");
+        raw.add(PLAIN.valueToTree(r.append("\ud83d\ude00").toString()).toString());
+        e.setLength(0);
+        r.setLength(0);
+      }
+    }
+    StringBuilder surrogates = new StringBuilder("\"");
+    for (int c = 0xD800; c <= 0xDFFF; c++) {
+      surrogates.append(String.format("\\u%04x", c));
+    }
+    surrogates.append('"');
+    for (List<String> chunks : List.of(escaped, raw)) {
+      StringBuilder schema = new StringBuilder("{\"type\": \"object\"");
+      for (String chunk : chunks) {
+        schema.append(", ").append(chunk).append(": ").append(chunk);
+      }
+      schema.append(", \"lone surrogates\": ").append(surrogates).append('}');
+      ChatRequest decoded =
+          agree(
+                  "{\"model\": \"m\", \"messages\": [{\"role\": \"assistant\", \"tool_calls\":"
+                      + " [{\"id\": \"c\", \"function\": {\"name\": \"f\", \"arguments\": "
+                      + schema
+                      + "}}]}], \"tools\": [{\"type\": \"function\", \"function\": {\"name\":"
+                      + " \"f\", \"parameters\": "
+                      + schema
+                      + "}}]}")
+              .chatRequest();
+
+      assertEquals(true, decoded.tools().get(0).parametersJsonSchema().length() > 100_000);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
