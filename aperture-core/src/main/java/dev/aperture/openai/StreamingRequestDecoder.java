@@ -540,19 +540,22 @@ final class StreamingRequestDecoder {
     /** The value of {@code image_url}: a URL string, or an object with {@code url}. */
     private ContentPart.Image image(JsonParser p, JsonToken t) throws IOException {
       if (t == JsonToken.VALUE_STRING) {
-        return imageFromUrl(p.getText());
+        return imageFromUrl(p);
       }
       if (t != JsonToken.START_OBJECT) {
         throw DECLINE;
       }
-      String url = null;
+      ContentPart.Image image = null;
       int seen = 0;
       for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
         t = p.nextToken();
         switch (name) {
           case "url":
             seen = once(seen, 1);
-            url = string(p, t);
+            if (t != JsonToken.VALUE_STRING) {
+              throw DECLINE;
+            }
+            image = imageFromUrl(p);
             break;
           case "detail":
             seen = once(seen, 2);
@@ -567,10 +570,10 @@ final class StreamingRequestDecoder {
             throw DECLINE;
         }
       }
-      if (url == null) {
+      if (image == null) {
         throw DECLINE;
       }
-      return imageFromUrl(url);
+      return image;
     }
 
     /** The value of {@code file}: inline data, as a data URL or bare base64. */
@@ -578,7 +581,8 @@ final class StreamingRequestDecoder {
       if (t != JsonToken.START_OBJECT) {
         throw DECLINE;
       }
-      String fileData = null;
+      String fileData = null; // bare base64
+      DataUrl dataUrl = null;
       String name = RequestDecoder.DEFAULT_DOCUMENT_NAME;
       int seen = 0;
       for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
@@ -586,7 +590,17 @@ final class StreamingRequestDecoder {
         switch (field) {
           case "file_data":
             seen = once(seen, 1);
-            fileData = string(p, t);
+            if (t != JsonToken.VALUE_STRING) {
+              throw DECLINE;
+            }
+            char[] chars = p.getTextCharacters();
+            int off = p.getTextOffset();
+            int len = p.getTextLength();
+            if (DataUrl.isDataUrl(chars, off, len)) {
+              dataUrl = DataUrl.parse(chars, off, len);
+            } else {
+              fileData = p.getText();
+            }
             break;
           case "filename":
             seen = once(seen, 2);
@@ -602,16 +616,15 @@ final class StreamingRequestDecoder {
             throw DECLINE;
         }
       }
-      if (fileData == null) {
-        throw DECLINE;
-      }
-      if (DataUrl.isDataUrl(fileData)) {
-        DataUrl data = DataUrl.parse(fileData);
-        String format = OpenAiWire.documentFormat(data.mediaType());
+      if (dataUrl != null) {
+        String format = OpenAiWire.documentFormat(dataUrl.mediaType());
         if (format == null) {
           throw DECLINE;
         }
-        return new ContentPart.Document(format, name, data.base64Data());
+        return new ContentPart.Document(format, name, dataUrl.base64Data());
+      }
+      if (fileData == null) {
+        throw DECLINE;
       }
       int dot = name.lastIndexOf('.');
       String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
@@ -1307,14 +1320,22 @@ final class StreamingRequestDecoder {
     return true;
   }
 
-  private static ContentPart.Image imageFromUrl(String url) {
-    if (DataUrl.isDataUrl(url)) {
-      DataUrl data = DataUrl.parse(url);
+  /**
+   * The image at a URL string token. A data URL is read from the parser's buffer, so that only its
+   * base64 data becomes a String (an inline image is often most of the body).
+   */
+  private static ContentPart.Image imageFromUrl(JsonParser p) throws IOException {
+    char[] chars = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int len = p.getTextLength();
+    if (DataUrl.isDataUrl(chars, off, len)) {
+      DataUrl data = DataUrl.parse(chars, off, len);
       if (!data.mediaType().startsWith("image/")) {
         throw DECLINE;
       }
       return ContentPart.Image.ofBase64(data.mediaType(), data.base64Data());
     }
+    String url = p.getText();
     if (startsWithIgnoreCase(url, "https://") || startsWithIgnoreCase(url, "http://")) {
       return ContentPart.Image.ofUrl(url);
     }
