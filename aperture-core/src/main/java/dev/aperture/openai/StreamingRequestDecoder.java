@@ -723,13 +723,20 @@ final class StreamingRequestDecoder {
     /**
      * Checks that {@code text} is exactly one JSON object, reading it as the tree decoder does:
      * same parser features, every string decoded and every number converted (a float to {@code
-     * BigDecimal}), since each of these can fail on its own.
+     * BigDecimal}), since each of these can fail on its own; repeated fields are noticed here, as
+     * for the body, rather than by the parser.
      */
     private void requireJsonObject(String text) throws IOException {
+      if (names == null) {
+        names = new FieldNames();
+      }
+      FieldNames names = this.names;
       try (JsonParser q = factory.createParser(text)) {
+        q.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         if (q.nextToken() != JsonToken.START_OBJECT) {
           throw DECLINE;
         }
+        names.startObject(0);
         int depth = 1;
         while (depth > 0) {
           JsonToken t = q.nextToken();
@@ -738,12 +745,23 @@ final class StreamingRequestDecoder {
           }
           switch (t) {
             case START_OBJECT:
+              names.startObject(depth);
+              depth++;
+              break;
             case START_ARRAY:
               depth++;
               break;
             case END_OBJECT:
+              depth--;
+              names.endObject(depth);
+              break;
             case END_ARRAY:
               depth--;
+              break;
+            case FIELD_NAME:
+              if (!names.add(depth - 1, q.currentName())) {
+                throw DECLINE; // a repeated field
+              }
               break;
             case VALUE_STRING:
               q.getTextLength();
