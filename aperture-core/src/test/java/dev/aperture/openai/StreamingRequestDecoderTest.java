@@ -665,6 +665,20 @@ class StreamingRequestDecoderTest {
   }
 
   @Test
+  void toolNamesFollowOpenAisPattern() {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+    List<String> names = new ArrayList<>(List.of("", "a", "a b", "a.b", "é", "a-b_C9", "x\n"));
+    names.add("a".repeat(64));
+    names.add("a".repeat(65));
+    for (char c = 0; c < 0x180; c++) {
+      names.add("f" + c);
+    }
+    for (String name : names) {
+      assertEquals(pattern.matcher(name).matches(), StreamingRequestDecoder.isToolName(name), name);
+    }
+  }
+
+  @Test
   void manyToolsWithADuplicateNameAreRefused() {
     StringBuilder tools = new StringBuilder();
     for (int i = 0; i < 40; i++) {
