@@ -103,6 +103,11 @@ public final class OpenAiChatCodec {
     return decoder.decode(Objects.requireNonNull(json, "json").getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The request decoder, for tests that compare its streaming and tree paths. */
+  RequestDecoder requestDecoder() {
+    return decoder;
+  }
+
   /**
    * Writes {@code request} as a request body (UTF-8 JSON), e.g. to forward it to an
    * OpenAI-compatible server. {@code includeUsage} is written only for a streaming request, the

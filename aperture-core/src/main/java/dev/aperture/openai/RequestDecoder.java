@@ -30,13 +30,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads an OpenAI chat-completions request body into the canonical model. Every field is either
  * mapped, accepted because its value is a no-op ({@code n: 1}, {@code store: false}, …), or refused
  * with an {@link OpenAiRequestException} naming its path; nothing is dropped silently. Stateless
  * and thread-safe.
+ *
+ * <p>Two readers share the work: {@link StreamingRequestDecoder} reads valid bodies token by token
+ * (the fast path, which only ever accepts), and the tree walker here, the reference, reads the
+ * bodies the fast path declines: it returns the same request for the rare valid ones and throws the
+ * error for refused ones, so every refusal reads as it always has.
  */
 final class RequestDecoder {
   private static final Set<String> TOP_LEVEL_FIELDS =
@@ -105,19 +109,37 @@ final class RequestDecoder {
   private static final Set<String> REASONING_EFFORTS = Set.of("minimal", "low", "medium", "high");
   private static final Set<String> IMAGE_DETAILS = Set.of("auto", "low", "high");
 
-  /** OpenAI's rule for function names, which Bedrock shares. */
-  private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
-
   /** The name a file part gets when the client sent no {@code filename}. */
   static final String DEFAULT_DOCUMENT_NAME = "document";
 
   private final ObjectMapper mapper;
+  private final StreamingRequestDecoder streaming;
 
   RequestDecoder(ObjectMapper mapper) {
     this.mapper = mapper;
+    this.streaming = new StreamingRequestDecoder(mapper.getFactory());
   }
 
+  /**
+   * Decodes with the streaming parser; when that declines (the body is refused, or has a shape the
+   * fast path leaves to the tree walker), decodes again with the tree walker, which then returns
+   * the same request or throws the error that names the offending field.
+   */
   OpenAiChatRequest decode(byte[] json) {
+    OpenAiChatRequest fast = streaming.decode(json);
+    return fast != null ? fast : decodeTree(json);
+  }
+
+  /** The streaming fast path alone: the decoded request, or null where it declines. */
+  OpenAiChatRequest decodeStreaming(byte[] json) {
+    return streaming.decode(json);
+  }
+
+  /**
+   * The reference decoder: reads the body into a JSON tree and walks it. Every refusal comes from
+   * here, so its order of checks decides which error a body with several problems gets.
+   */
+  OpenAiChatRequest decodeTree(byte[] json) {
     JsonNode root;
     try {
       root = mapper.readTree(json);
@@ -673,7 +695,7 @@ final class RequestDecoder {
     ObjectNode fn = object(required(tool, "function", path), fnPath);
     rejectUnknownFields(fn, fnPath, FUNCTION_FIELDS, "field");
     String name = requiredString(fn, "name", fnPath);
-    if (!TOOL_NAME.matcher(name).matches()) {
+    if (!StreamingRequestDecoder.isToolName(name)) {
       throw new OpenAiRequestException(
           fnPath + ".name",
           INVALID_VALUE,

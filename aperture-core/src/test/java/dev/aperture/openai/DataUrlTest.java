@@ -42,5 +42,44 @@ class DataUrlTest {
       })
   void anythingButABase64DataUrlWithAMediaTypeIsRefused(String url) {
     assertThrows(IllegalArgumentException.class, () -> DataUrl.parse(url));
+    assertThrows(IllegalArgumentException.class, () -> parseChars(url));
+  }
+
+  /** {@code url} inside a larger buffer, as the streaming parser hands it over. */
+  private static DataUrl parseChars(String url) {
+    char[] chars = ("xx" + url + ",yy").toCharArray();
+    return DataUrl.parse(chars, 2, url.length());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "data:image/PNG;base64,iVBORw0KGgo=",
+        "DATA:text/plain;charset=utf-8;base64,aGk=",
+        "dAtA: image/png ; BASE64 ,a,b,c",
+        "data:image/png;base64;x=1,QQ",
+        "data:image/png;base64,",
+        "data:image/png;base64",
+        "data:image/png,AAAA",
+        "data:;base64,AAAA",
+        "data:",
+        "data",
+        "",
+        "d\u0130ta:image/png;base64,AA",
+        "https://example.com/a.png"
+      })
+  void theCharArrayParserAgreesWithTheStringParser(String url) {
+    boolean isData = DataUrl.isDataUrl(url);
+    assertEquals(isData, DataUrl.isDataUrl(("x" + url).toCharArray(), 1, url.length()));
+    DataUrl expected;
+    try {
+      expected = DataUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      IllegalArgumentException e2 =
+          assertThrows(IllegalArgumentException.class, () -> parseChars(url));
+      assertEquals(e.getMessage(), e2.getMessage());
+      return;
+    }
+    assertEquals(expected, parseChars(url));
   }
 }

@@ -1,0 +1,1524 @@
+package dev.aperture.openai;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.aperture.ApiFormat;
+import dev.aperture.chat.ChatRequest;
+import dev.aperture.chat.ContentPart;
+import dev.aperture.chat.ImmutableChatRequest;
+import dev.aperture.chat.Message;
+import dev.aperture.chat.Role;
+import dev.aperture.chat.Tool;
+import dev.aperture.chat.ToolChoice;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The fast path of {@link RequestDecoder}: reads a request body token by token with Jackson's
+ * streaming parser and builds the canonical request directly, without a JSON tree.
+ *
+ * <p>It only ever <em>accepts</em>. As soon as it meets anything the tree decoder would refuse (or
+ * anything it is not sure about: a number too large for its type, a JSON syntax error, a field it
+ * does not know), it gives up and {@link #decode} returns null; {@link RequestDecoder} then decodes
+ * the body again with the tree walker, which is the reference for what is refused and how the error
+ * reads (its path, its wording, which of several problems is reported). So the error path costs a
+ * second parse, and in exchange every error is exactly the one the tree walker reports. Whatever
+ * this class accepts must decode to exactly what the tree walker would return; the differential
+ * test {@code StreamingRequestDecoderTest} checks that.
+ *
+ * <p>Fields may come in any order: values that depend on each other (a message's role and its
+ * content, {@code tool_choice} and {@code tools}, {@code stream} and {@code stream_options}) are
+ * collected first and checked when their object ends. No error message or path is built here.
+ * Stateless and thread-safe.
+ */
+final class StreamingRequestDecoder {
+  /** Thrown to give up; never escapes {@link #decode}. Shared, without a stack trace. */
+  private static final class Decline extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Decline() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final Decline DECLINE = new Decline();
+
+  // which fields a message object had (JSON null included): the allowed set depends on the role
+  private static final int M_ROLE = 1;
+  private static final int M_CONTENT = 1 << 1;
+  private static final int M_NAME = 1 << 2;
+  private static final int M_TOOL_CALLS = 1 << 3;
+  private static final int M_REASONING = 1 << 4;
+  private static final int M_REFUSAL = 1 << 5;
+  private static final int M_AUDIO = 1 << 6;
+  private static final int M_FUNCTION_CALL = 1 << 7;
+  private static final int M_ANNOTATIONS = 1 << 8;
+  private static final int M_TOOL_CALL_ID = 1 << 9;
+  private static final int SYSTEM_OR_USER_FIELDS = M_ROLE | M_CONTENT | M_NAME;
+  private static final int ASSISTANT_FIELDS =
+      M_ROLE
+          | M_CONTENT
+          | M_NAME
+          | M_TOOL_CALLS
+          | M_REASONING
+          | M_REFUSAL
+          | M_AUDIO
+          | M_FUNCTION_CALL
+          | M_ANNOTATIONS;
+  private static final int TOOL_MESSAGE_FIELDS = M_ROLE | M_CONTENT | M_TOOL_CALL_ID;
+
+  // the same for content parts, whose type may come after the field it selects
+  private static final int P_TYPE = 1;
+  private static final int P_TEXT = 1 << 1;
+  private static final int P_IMAGE_URL = 1 << 2;
+  private static final int P_FILE = 1 << 3;
+
+  private static final int ROLE_SYSTEM = 1;
+  private static final int ROLE_USER = 2;
+  private static final int ROLE_ASSISTANT = 3;
+  private static final int ROLE_TOOL = 4;
+
+  private static final int PART_TEXT = 1;
+  private static final int PART_IMAGE = 2;
+  private static final int PART_FILE = 3;
+
+  /** Above this many tools, duplicate names are found with a set rather than a scan. */
+  private static final int LINEAR_NAME_CHECK_LIMIT = 16;
+
+  private final JsonFactory factory;
+
+  StreamingRequestDecoder(JsonFactory factory) {
+    this.factory = factory;
+  }
+
+  /** The decoded request, or null when the tree decoder has to decide (or refuse). */
+  OpenAiChatRequest decode(byte[] json) {
+    Call call = new Call();
+    try (JsonParser p = factory.createParser(json)) {
+      // Jackson's duplicate detection keeps a HashSet per object of three fields or more; every
+      // object here is read by code that notices a repeated field itself, for much less
+      p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      return call.body(p);
+    } catch (IOException | RuntimeException e) {
+      // JSON syntax, numbers out of range, anything refused: the tree decoder says what is wrong
+      return null;
+    }
+  }
+
+  /**
+   * One decode: holds the buffer that compacts schemas and tool-call arguments, if any, and the
+   * field names of the objects being copied, to notice repeats.
+   */
+  private final class Call {
+    private StringBuilder text;
+    private FieldNames names;
+
+    OpenAiChatRequest body(JsonParser p) throws IOException {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw DECLINE;
+      }
+      String model = null;
+      List<Message> messages = null;
+      List<Tool> tools = null;
+      int toolChoiceKind = -1; // a ToolChoice.Kind ordinal
+      String toolChoiceName = null;
+      int parallel = -1; // -1 absent, 0 false, 1 true
+      int maxTokens = -1;
+      int maxCompletionTokens = -1;
+      double temperature = Double.NaN;
+      double topP = Double.NaN;
+      List<String> stop = null;
+      String effort = null;
+      Map<String, String> metadata = null;
+      String user = null;
+      boolean stream = false;
+      boolean hasStreamOptions = false;
+      boolean includeUsage = false;
+
+      long seen = 0;
+      for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+        long bit = topLevelField(name);
+        if (bit == 0 || (seen & bit) != 0) {
+          throw DECLINE; // not a field at all, or a repeated one
+        }
+        seen |= bit;
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_NULL) {
+          continue; // OpenAI treats null as absent, and so does the tree decoder
+        }
+        switch (name) {
+          case "model":
+            model = string(p, t);
+            break;
+          case "messages":
+            messages = messages(p, t);
+            break;
+          case "tools":
+            tools = tools(p, t);
+            break;
+          case "tool_choice":
+            if (t == JsonToken.VALUE_STRING) {
+              toolChoiceKind = toolChoiceKind(p);
+            } else {
+              toolChoiceName = namedToolChoice(p, t);
+              toolChoiceKind = ToolChoice.Kind.TOOL.ordinal();
+            }
+            break;
+          case "parallel_tool_calls":
+            parallel = bool(t) ? 1 : 0;
+            break;
+          case "max_tokens":
+            maxTokens = positiveInt(p, t);
+            break;
+          case "max_completion_tokens":
+            maxCompletionTokens = positiveInt(p, t);
+            break;
+          case "temperature":
+            temperature = numberBetween(p, t, 0, 2);
+            break;
+          case "top_p":
+            topP = numberBetween(p, t, 0, 1);
+            break;
+          case "stop":
+            stop = stopSequences(p, t);
+            break;
+          case "stream":
+            stream = bool(t);
+            break;
+          case "stream_options":
+            hasStreamOptions = true;
+            includeUsage = streamOptions(p, t);
+            break;
+          case "user":
+            user = string(p, t);
+            break;
+          case "reasoning_effort":
+            effort = reasoningEffort(p, t);
+            break;
+          case "metadata":
+            metadata = metadata(p, t);
+            break;
+          case "n":
+            requireIntEqualTo(p, t, 1);
+            break;
+          case "logprobs":
+          case "store":
+            if (t != JsonToken.VALUE_FALSE) {
+              throw DECLINE;
+            }
+            break;
+          case "top_logprobs":
+            requireIntEqualTo(p, t, 0);
+            break;
+          case "logit_bias":
+            requireEmpty(p, t, JsonToken.START_OBJECT, JsonToken.END_OBJECT);
+            break;
+          case "response_format":
+            textResponseFormat(p, t);
+            break;
+          case "modalities":
+            textModality(p, t);
+            break;
+          case "service_tier":
+            if (t != JsonToken.VALUE_STRING || !(textIs(p, "auto") || textIs(p, "default"))) {
+              throw DECLINE;
+            }
+            break;
+          case "frequency_penalty":
+          case "presence_penalty":
+            if (!t.isNumeric() || numberAsDouble(p, t) != 0) {
+              throw DECLINE;
+            }
+            break;
+          default:
+            // audio, prediction, seed, functions and function_call are refused unless null;
+            // anything else is not a field at all
+            throw DECLINE;
+        }
+      }
+      if (p.nextToken() != null) {
+        throw DECLINE; // trailing content
+      }
+
+      if (model == null || model.isBlank() || messages == null) {
+        throw DECLINE;
+      }
+      if (tools == null) {
+        tools = List.of();
+      }
+      ImmutableChatRequest.Builder r =
+          ChatRequest.builder()
+              .inboundFormat(ApiFormat.OPENAI_CHAT)
+              .model(model)
+              .messages(messages)
+              .tools(tools);
+      if (toolChoiceKind >= 0) {
+        r.toolChoice(toolChoice(toolChoiceKind, toolChoiceName, tools));
+      }
+      if (parallel >= 0) {
+        r.parallelToolCalls(parallel == 1);
+      }
+      // max_completion_tokens replaced max_tokens; when a client sends both, the newer one counts
+      if (maxCompletionTokens > 0) {
+        r.maxTokens(maxCompletionTokens);
+      } else if (maxTokens > 0) {
+        r.maxTokens(maxTokens);
+      }
+      if (!Double.isNaN(temperature)) {
+        r.temperature(temperature);
+      }
+      if (!Double.isNaN(topP)) {
+        r.topP(topP);
+      }
+      if (stop != null) {
+        r.stopSequences(stop);
+      }
+      if (effort != null) {
+        r.reasoningEffort(effort);
+      }
+      if (user != null) {
+        if (metadata == null) {
+          metadata = new LinkedHashMap<>(2);
+        } else if (metadata.containsKey("user")) {
+          throw DECLINE;
+        }
+        metadata.put("user", user);
+      }
+      if (metadata != null) {
+        r.metadata(metadata);
+      }
+      if (hasStreamOptions && !stream) {
+        throw DECLINE;
+      }
+      return new OpenAiChatRequest(r.build(), stream, includeUsage);
+    }
+
+    // --- messages ---
+
+    private List<Message> messages(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_ARRAY) {
+        throw DECLINE;
+      }
+      List<Message> messages = new ArrayList<>();
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        messages.add(message(p, t));
+      }
+      if (messages.isEmpty()) {
+        throw DECLINE;
+      }
+      return messages;
+    }
+
+    private Message message(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_OBJECT) {
+        throw DECLINE;
+      }
+      int fields = 0;
+      int role = 0;
+      List<ContentPart> content = null;
+      boolean contentIsText = true;
+      List<ContentPart> toolCalls = null;
+      String reasoning = null;
+      String toolCallId = null;
+      for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+        t = p.nextToken();
+        boolean isNull = t == JsonToken.VALUE_NULL;
+        int field;
+        switch (name) {
+          case "role":
+            field = M_ROLE;
+            role = role(p, t);
+            break;
+          case "content":
+            field = M_CONTENT;
+            if (!isNull) {
+              if (t == JsonToken.VALUE_STRING) {
+                content = List.of(new ContentPart.Text(p.getText()));
+              } else {
+                content = parts(p, t);
+                contentIsText = allText(content);
+              }
+            }
+            break;
+          case "name":
+            // refused for every role unless null (and not a field of tool messages at all)
+            field = M_NAME;
+            requireNull(t);
+            break;
+          case "tool_calls":
+            field = M_TOOL_CALLS;
+            if (!isNull) {
+              toolCalls = toolCalls(p, t);
+            }
+            break;
+          case "reasoning_content":
+            field = M_REASONING;
+            if (!isNull) {
+              reasoning = string(p, t);
+            }
+            break;
+          case "refusal":
+            field = M_REFUSAL;
+            requireNull(t);
+            break;
+          case "audio":
+            field = M_AUDIO;
+            requireNull(t);
+            break;
+          case "function_call":
+            field = M_FUNCTION_CALL;
+            requireNull(t);
+            break;
+          case "annotations":
+            field = M_ANNOTATIONS;
+            if (!isNull) {
+              requireEmpty(p, t, JsonToken.START_ARRAY, JsonToken.END_ARRAY);
+            }
+            break;
+          case "tool_call_id":
+            field = M_TOOL_CALL_ID;
+            if (!isNull) {
+              toolCallId = string(p, t);
+            }
+            break;
+          default:
+            throw DECLINE;
+        }
+        fields = once(fields, field);
+      }
+
+      switch (role) {
+        case ROLE_SYSTEM:
+          requireOnly(fields, SYSTEM_OR_USER_FIELDS);
+          if (content == null || !contentIsText) {
+            throw DECLINE;
+          }
+          return new Message(Role.SYSTEM, content);
+        case ROLE_USER:
+          requireOnly(fields, SYSTEM_OR_USER_FIELDS);
+          if (content == null || content.isEmpty()) {
+            throw DECLINE;
+          }
+          return new Message(Role.USER, content);
+        case ROLE_ASSISTANT:
+          requireOnly(fields, ASSISTANT_FIELDS);
+          if (!contentIsText) {
+            throw DECLINE;
+          }
+          List<ContentPart> parts =
+              new ArrayList<>(
+                  1
+                      + (content == null ? 0 : content.size())
+                      + (toolCalls == null ? 0 : toolCalls.size()));
+          if (reasoning != null && !reasoning.isEmpty()) {
+            // reasoning sent back through OpenAI's format has lost its signature, if it had one
+            parts.add(new ContentPart.Reasoning(reasoning, null));
+          }
+          if (content != null) {
+            parts.addAll(content);
+          }
+          if (toolCalls != null) {
+            parts.addAll(toolCalls);
+          }
+          return new Message(Role.ASSISTANT, parts);
+        case ROLE_TOOL:
+          requireOnly(fields, TOOL_MESSAGE_FIELDS);
+          if (content == null || !contentIsText || toolCallId == null || toolCallId.isEmpty()) {
+            throw DECLINE;
+          }
+          return new Message(
+              Role.TOOL, List.of(new ContentPart.ToolResult(toolCallId, content, false)));
+        default:
+          throw DECLINE; // no role, or one that is refused
+      }
+    }
+
+    private int role(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.VALUE_STRING) {
+        throw DECLINE;
+      }
+      if (textIs(p, "user")) {
+        return ROLE_USER;
+      }
+      if (textIs(p, "assistant")) {
+        return ROLE_ASSISTANT;
+      }
+      if (textIs(p, "system") || textIs(p, "developer")) {
+        return ROLE_SYSTEM;
+      }
+      if (textIs(p, "tool")) {
+        return ROLE_TOOL;
+      }
+      throw DECLINE;
+    }
+
+    /**
+     * An array of text, image and file parts; which of them a role allows, and whether it may be
+     * empty (only user content may not), is checked with the role.
+     */
+    private List<ContentPart> parts(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_ARRAY) {
+        throw DECLINE;
+      }
+      List<ContentPart> parts = new ArrayList<>(4);
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        parts.add(part(p, t));
+      }
+      return parts;
+    }
+
+    private ContentPart part(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_OBJECT) {
+        throw DECLINE;
+      }
+      int fields = 0;
+      int type = 0;
+      String text = null;
+      ContentPart value = null;
+      for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+        t = p.nextToken();
+        switch (name) {
+          case "type":
+            fields = once(fields, P_TYPE);
+            type = partType(p, t);
+            break;
+          case "text":
+            fields = once(fields, P_TEXT);
+            text = string(p, t);
+            break;
+          case "image_url":
+            fields = once(fields, P_IMAGE_URL);
+            value = image(p, t);
+            break;
+          case "file":
+            fields = once(fields, P_FILE);
+            value = file(p, t);
+            break;
+          default:
+            throw DECLINE;
+        }
+      }
+      switch (type) {
+        case PART_TEXT:
+          requireExactly(fields, P_TYPE | P_TEXT);
+          return new ContentPart.Text(text);
+        case PART_IMAGE:
+          requireExactly(fields, P_TYPE | P_IMAGE_URL);
+          return value;
+        case PART_FILE:
+          requireExactly(fields, P_TYPE | P_FILE);
+          return value;
+        default:
+          throw DECLINE;
+      }
+    }
+
+    private int partType(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.VALUE_STRING) {
+        throw DECLINE;
+      }
+      if (textIs(p, "text")) {
+        return PART_TEXT;
+      }
+      if (textIs(p, "image_url")) {
+        return PART_IMAGE;
+      }
+      if (textIs(p, "file")) {
+        return PART_FILE;
+      }
+      throw DECLINE;
+    }
+
+    /** The value of {@code image_url}: a URL string, or an object with {@code url}. */
+    private ContentPart.Image image(JsonParser p, JsonToken t) throws IOException {
+      if (t == JsonToken.VALUE_STRING) {
+        return imageFromUrl(p);
+      }
+      if (t != JsonToken.START_OBJECT) {
+        throw DECLINE;
+      }
+      ContentPart.Image image = null;
+      int seen = 0;
+      for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+        t = p.nextToken();
+        switch (name) {
+          case "url":
+            seen = once(seen, 1);
+            if (t != JsonToken.VALUE_STRING) {
+              throw DECLINE;
+            }
+            image = imageFromUrl(p);
+            break;
+          case "detail":
+            seen = once(seen, 2);
+            // validated, not kept: a hint for OpenAI's own image tokenizer
+            if (t != JsonToken.VALUE_NULL
+                && !(t == JsonToken.VALUE_STRING
+                    && (textIs(p, "auto") || textIs(p, "low") || textIs(p, "high")))) {
+              throw DECLINE;
+            }
+            break;
+          default:
+            throw DECLINE;
+        }
+      }
+      if (image == null) {
+        throw DECLINE;
+      }
+      return image;
+    }
+
+    /** The value of {@code file}: inline data, as a data URL or bare base64. */
+    private ContentPart.Document file(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_OBJECT) {
+        throw DECLINE;
+      }
+      String fileData = null; // bare base64
+      DataUrl dataUrl = null;
+      String name = RequestDecoder.DEFAULT_DOCUMENT_NAME;
+      int seen = 0;
+      for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+        t = p.nextToken();
+        switch (field) {
+          case "file_data":
+            seen = once(seen, 1);
+            if (t != JsonToken.VALUE_STRING) {
+              throw DECLINE;
+            }
+            char[] chars = p.getTextCharacters();
+            int off = p.getTextOffset();
+            int len = p.getTextLength();
+            if (DataUrl.isDataUrl(chars, off, len)) {
+              dataUrl = DataUrl.parse(chars, off, len);
+            } else {
+              fileData = p.getText();
+            }
+            break;
+          case "filename":
+            seen = once(seen, 2);
+            if (t != JsonToken.VALUE_NULL) {
+              name = string(p, t);
+            }
+            break;
+          case "file_id":
+            seen = once(seen, 4);
+            requireNull(t); // uploaded file ids are refused
+            break;
+          default:
+            throw DECLINE;
+        }
+      }
+      if (dataUrl != null) {
+        String format = OpenAiWire.documentFormat(dataUrl.mediaType());
+        if (format == null) {
+          throw DECLINE;
+        }
+        return new ContentPart.Document(format, name, dataUrl.base64Data());
+      }
+      if (fileData == null) {
+        throw DECLINE;
+      }
+      int dot = name.lastIndexOf('.');
+      String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+      if (OpenAiWire.documentMediaType(extension) == null || fileData.isEmpty()) {
+        throw DECLINE;
+      }
+      return new ContentPart.Document(extension, name, fileData);
+    }
+
+    private List<ContentPart> toolCalls(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_ARRAY) {
+        throw DECLINE;
+      }
+      List<ContentPart> calls = new ArrayList<>(2);
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        calls.add(toolCall(p, t));
+      }
+      return calls;
+    }
+
+    private ContentPart.ToolCall toolCall(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_OBJECT) {
+        throw DECLINE;
+      }
+      String id = null;
+      String name = null;
+      String arguments = null;
+      boolean hasFunction = false;
+      int seen = 0;
+      for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+        t = p.nextToken();
+        switch (field) {
+          case "id":
+            seen = once(seen, 1);
+            id = string(p, t);
+            break;
+          case "type":
+            seen = once(seen, 2);
+            if (t != JsonToken.VALUE_NULL
+                && !(t == JsonToken.VALUE_STRING && textIs(p, "function"))) {
+              throw DECLINE;
+            }
+            break;
+          case "function":
+            seen = once(seen, 4);
+            if (t != JsonToken.START_OBJECT) {
+              throw DECLINE;
+            }
+            hasFunction = true;
+            int fnSeen = 0;
+            for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
+              t = p.nextToken();
+              if (f.equals("name")) {
+                fnSeen = once(fnSeen, 1);
+                name = string(p, t);
+              } else if (f.equals("arguments")) {
+                fnSeen = once(fnSeen, 2);
+                arguments = arguments(p, t);
+              } else {
+                throw DECLINE;
+              }
+            }
+            break;
+          default:
+            throw DECLINE;
+        }
+      }
+      if (id == null || id.isEmpty() || !hasFunction || name == null || name.isEmpty()) {
+        throw DECLINE;
+      }
+      return new ContentPart.ToolCall(id, name, arguments == null ? "{}" : arguments);
+    }
+
+    /**
+     * The arguments as JSON object text: a string holding a JSON object is kept as written, an
+     * object is compacted, a missing, null or blank one is {@code {}}.
+     */
+    private String arguments(JsonParser p, JsonToken t) throws IOException {
+      if (t == JsonToken.VALUE_NULL) {
+        return "{}";
+      }
+      if (t == JsonToken.START_OBJECT) {
+        return compact(p, false);
+      }
+      if (t != JsonToken.VALUE_STRING) {
+        throw DECLINE;
+      }
+      String text = p.getText();
+      if (text.isBlank()) {
+        return "{}";
+      }
+      requireJsonObject(text);
+      return text;
+    }
+
+    /**
+     * Checks that {@code text} is exactly one JSON object, reading it as the tree decoder does:
+     * same parser features, every string decoded and every number converted (a float to {@code
+     * BigDecimal}), since each of these can fail on its own; repeated fields are noticed here, as
+     * for the body, rather than by the parser.
+     */
+    private void requireJsonObject(String text) throws IOException {
+      if (names == null) {
+        names = new FieldNames();
+      }
+      FieldNames names = this.names;
+      try (JsonParser q = factory.createParser(text)) {
+        q.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        if (q.nextToken() != JsonToken.START_OBJECT) {
+          throw DECLINE;
+        }
+        names.startObject(0);
+        int depth = 1;
+        while (depth > 0) {
+          JsonToken t = q.nextToken();
+          if (t == null) {
+            throw DECLINE;
+          }
+          switch (t) {
+            case START_OBJECT:
+              names.startObject(depth);
+              depth++;
+              break;
+            case START_ARRAY:
+              depth++;
+              break;
+            case END_OBJECT:
+              depth--;
+              names.endObject(depth);
+              break;
+            case END_ARRAY:
+              depth--;
+              break;
+            case FIELD_NAME:
+              if (!names.add(depth - 1, q.currentName())) {
+                throw DECLINE; // a repeated field
+              }
+              break;
+            case VALUE_STRING:
+              q.getTextLength();
+              break;
+            case VALUE_NUMBER_INT:
+              q.getNumberValue();
+              break;
+            case VALUE_NUMBER_FLOAT:
+              q.getDecimalValue();
+              break;
+            default:
+              break;
+          }
+        }
+        if (q.nextToken() != null) {
+          throw DECLINE;
+        }
+      }
+    }
+
+    // --- tools ---
+
+    private List<Tool> tools(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_ARRAY) {
+        throw DECLINE;
+      }
+      List<Tool> tools = new ArrayList<>();
+      Set<String> names = null;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        Tool tool = tool(p, t);
+        int n = tools.size();
+        if (n < LINEAR_NAME_CHECK_LIMIT) {
+          for (int i = 0; i < n; i++) {
+            if (tools.get(i).name().equals(tool.name())) {
+              throw DECLINE;
+            }
+          }
+        } else {
+          if (names == null) {
+            names = new HashSet<>();
+            for (Tool earlier : tools) {
+              names.add(earlier.name());
+            }
+          }
+          if (!names.add(tool.name())) {
+            throw DECLINE;
+          }
+        }
+        tools.add(tool);
+      }
+      return tools;
+    }
+
+    private Tool tool(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_OBJECT) {
+        throw DECLINE;
+      }
+      boolean isFunction = false;
+      boolean hasFunction = false;
+      String name = null;
+      String description = "";
+      String schema = null;
+      int seen = 0;
+      for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+        t = p.nextToken();
+        if (field.equals("type")) {
+          seen = once(seen, 1);
+          if (t != JsonToken.VALUE_STRING || !textIs(p, "function")) {
+            throw DECLINE;
+          }
+          isFunction = true;
+        } else if (field.equals("function")) {
+          seen = once(seen, 2);
+          if (t != JsonToken.START_OBJECT) {
+            throw DECLINE;
+          }
+          hasFunction = true;
+          int fnSeen = 0;
+          for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
+            t = p.nextToken();
+            switch (f) {
+              case "name":
+                fnSeen = once(fnSeen, 1);
+                name = string(p, t);
+                break;
+              case "description":
+                fnSeen = once(fnSeen, 2);
+                if (t != JsonToken.VALUE_NULL) {
+                  description = string(p, t);
+                }
+                break;
+              case "parameters":
+                fnSeen = once(fnSeen, 4);
+                if (t != JsonToken.VALUE_NULL) {
+                  if (t != JsonToken.START_OBJECT) {
+                    throw DECLINE;
+                  }
+                  schema = compact(p, true);
+                }
+                break;
+              case "strict":
+                fnSeen = once(fnSeen, 8);
+                if (t != JsonToken.VALUE_NULL && t != JsonToken.VALUE_FALSE) {
+                  throw DECLINE;
+                }
+                break;
+              default:
+                throw DECLINE;
+            }
+          }
+        } else {
+          throw DECLINE;
+        }
+      }
+      if (!isFunction || !hasFunction || name == null || !isToolName(name)) {
+        throw DECLINE;
+      }
+      return new Tool(name, description, schema);
+    }
+
+    private int toolChoiceKind(JsonParser p) throws IOException {
+      if (textIs(p, "auto")) {
+        return ToolChoice.Kind.AUTO.ordinal();
+      }
+      if (textIs(p, "none")) {
+        return ToolChoice.Kind.NONE.ordinal();
+      }
+      if (textIs(p, "required")) {
+        return ToolChoice.Kind.ANY.ordinal();
+      }
+      throw DECLINE;
+    }
+
+    /** {@code {"type": "function", "function": {"name": ...}}}: the name. */
+    private String namedToolChoice(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_OBJECT) {
+        throw DECLINE;
+      }
+      boolean isFunction = false;
+      String name = null;
+      int seen = 0;
+      for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+        t = p.nextToken();
+        if (field.equals("type")) {
+          seen = once(seen, 1);
+          if (t != JsonToken.VALUE_STRING || !textIs(p, "function")) {
+            throw DECLINE;
+          }
+          isFunction = true;
+        } else if (field.equals("function")) {
+          seen = once(seen, 2);
+          if (t != JsonToken.START_OBJECT) {
+            throw DECLINE;
+          }
+          for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
+            t = p.nextToken();
+            if (!f.equals("name") || name != null) {
+              throw DECLINE; // another field, or name twice
+            }
+            name = string(p, t);
+          }
+        } else {
+          throw DECLINE;
+        }
+      }
+      if (!isFunction || name == null) {
+        throw DECLINE;
+      }
+      return name;
+    }
+
+    private ToolChoice toolChoice(int kind, String name, List<Tool> tools) {
+      if (kind == ToolChoice.Kind.AUTO.ordinal()) {
+        return ToolChoice.AUTO;
+      }
+      if (kind == ToolChoice.Kind.NONE.ordinal()) {
+        return ToolChoice.NONE;
+      }
+      if (kind == ToolChoice.Kind.ANY.ordinal()) {
+        if (tools.isEmpty()) {
+          throw DECLINE;
+        }
+        return ToolChoice.ANY;
+      }
+      for (int i = 0; i < tools.size(); i++) {
+        if (tools.get(i).name().equals(name)) {
+          return ToolChoice.tool(name);
+        }
+      }
+      throw DECLINE;
+    }
+
+    // --- raw JSON text ---
+
+    /**
+     * Writes the object or array at the current token as compact JSON text and returns it, leaving
+     * the parser on its closing token. The text is what the tree decoder's {@code
+     * writeValueAsString} of the same subtree produced: no whitespace; strings escaped as Jackson's
+     * generator escapes them by default (quote and backslash, control characters as short escapes
+     * such as {@code \n} or as six-character unicode escapes, everything else as is); integers in
+     * the smallest type that holds them; other numbers as {@code BigDecimal.toString()}, trailing
+     * zeros kept. With {@code schema}, a top-level {@code type} must be the string {@code object}.
+     */
+    private String compact(JsonParser p, boolean schema) throws IOException {
+      StringBuilder out = text;
+      if (out == null) {
+        out = text = new StringBuilder(512);
+        names = new FieldNames();
+      } else {
+        out.setLength(0);
+      }
+      FieldNames names = this.names;
+      int depth = 0;
+      boolean afterValue = false; // the next sibling needs a comma
+      JsonToken t = p.currentToken();
+      while (true) {
+        if (afterValue && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
+          out.append(',');
+        }
+        afterValue = true;
+        switch (t) {
+          case START_OBJECT:
+            out.append('{');
+            names.startObject(depth);
+            depth++;
+            afterValue = false;
+            break;
+          case START_ARRAY:
+            out.append('[');
+            depth++;
+            afterValue = false;
+            break;
+          case END_OBJECT:
+            out.append('}');
+            depth--;
+            names.endObject(depth);
+            break;
+          case END_ARRAY:
+            out.append(']');
+            depth--;
+            break;
+          case FIELD_NAME:
+            String name = p.currentName();
+            if (!names.add(depth - 1, name)) {
+              throw DECLINE; // a repeated field
+            }
+            appendQuoted(out, name);
+            out.append(':');
+            afterValue = false;
+            if (schema && depth == 1 && name.equals("type")) {
+              if (p.nextToken() != JsonToken.VALUE_STRING || !textIs(p, "object")) {
+                throw DECLINE; // the parameters schema must have type object
+              }
+              out.append("\"object\"");
+              afterValue = true;
+            }
+            break;
+          case VALUE_STRING:
+            appendQuoted(out, p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            break;
+          case VALUE_NUMBER_INT:
+            switch (p.getNumberType()) {
+              case INT:
+                out.append(p.getIntValue());
+                break;
+              case LONG:
+                out.append(p.getLongValue());
+                break;
+              default:
+                out.append(p.getBigIntegerValue().toString());
+                break;
+            }
+            break;
+          case VALUE_NUMBER_FLOAT:
+            out.append(p.getDecimalValue().toString());
+            break;
+          case VALUE_TRUE:
+            out.append("true");
+            break;
+          case VALUE_FALSE:
+            out.append("false");
+            break;
+          case VALUE_NULL:
+            out.append("null");
+            break;
+          default:
+            throw DECLINE;
+        }
+        if (depth == 0) {
+          break;
+        }
+        t = p.nextToken();
+      }
+      return out.toString();
+    }
+  }
+
+  // --- scalars ---
+
+  /** A bit of its own for each top-level field, to notice repeats; 0 for unknown fields. */
+  private static long topLevelField(String name) {
+    switch (name) {
+      case "model":
+        return 1L;
+      case "messages":
+        return 1L << 1;
+      case "tools":
+        return 1L << 2;
+      case "tool_choice":
+        return 1L << 3;
+      case "parallel_tool_calls":
+        return 1L << 4;
+      case "max_tokens":
+        return 1L << 5;
+      case "max_completion_tokens":
+        return 1L << 6;
+      case "temperature":
+        return 1L << 7;
+      case "top_p":
+        return 1L << 8;
+      case "stop":
+        return 1L << 9;
+      case "stream":
+        return 1L << 10;
+      case "stream_options":
+        return 1L << 11;
+      case "user":
+        return 1L << 12;
+      case "reasoning_effort":
+        return 1L << 13;
+      case "metadata":
+        return 1L << 14;
+      case "n":
+        return 1L << 15;
+      case "logprobs":
+        return 1L << 16;
+      case "top_logprobs":
+        return 1L << 17;
+      case "logit_bias":
+        return 1L << 18;
+      case "response_format":
+        return 1L << 19;
+      case "audio":
+        return 1L << 20;
+      case "modalities":
+        return 1L << 21;
+      case "prediction":
+        return 1L << 22;
+      case "seed":
+        return 1L << 23;
+      case "store":
+        return 1L << 24;
+      case "service_tier":
+        return 1L << 25;
+      case "frequency_penalty":
+        return 1L << 26;
+      case "presence_penalty":
+        return 1L << 27;
+      case "functions":
+        return 1L << 28;
+      case "function_call":
+        return 1L << 29;
+      default:
+        return 0;
+    }
+  }
+
+  /** {@code seen} plus {@code bit}; declines when the field was already seen in this object. */
+  private static int once(int seen, int bit) {
+    if ((seen & bit) != 0) {
+      throw DECLINE;
+    }
+    return seen | bit;
+  }
+
+  private static String string(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.VALUE_STRING) {
+      throw DECLINE;
+    }
+    return p.getText();
+  }
+
+  private static boolean bool(JsonToken t) {
+    if (t == JsonToken.VALUE_TRUE) {
+      return true;
+    }
+    if (t == JsonToken.VALUE_FALSE) {
+      return false;
+    }
+    throw DECLINE;
+  }
+
+  private static void requireNull(JsonToken t) {
+    if (t != JsonToken.VALUE_NULL) {
+      throw DECLINE;
+    }
+  }
+
+  private static void requireOnly(int fields, int allowed) {
+    if ((fields & ~allowed) != 0) {
+      throw DECLINE;
+    }
+  }
+
+  private static void requireExactly(int fields, int expected) {
+    if (fields != expected) {
+      throw DECLINE;
+    }
+  }
+
+  /** An empty object or array: {@code {}} or {@code []}. */
+  private static void requireEmpty(JsonParser p, JsonToken t, JsonToken start, JsonToken end)
+      throws IOException {
+    if (t != start || p.nextToken() != end) {
+      throw DECLINE;
+    }
+  }
+
+  /** An integer that fits an int and is at least 1. */
+  private static int positiveInt(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+      throw DECLINE;
+    }
+    int n = p.getIntValue();
+    if (n < 1) {
+      throw DECLINE;
+    }
+    return n;
+  }
+
+  private static void requireIntEqualTo(JsonParser p, JsonToken t, int expected)
+      throws IOException {
+    if (t != JsonToken.VALUE_NUMBER_INT
+        || p.getNumberType() != JsonParser.NumberType.INT
+        || p.getIntValue() != expected) {
+      throw DECLINE;
+    }
+  }
+
+  /**
+   * A number as the tree decoder sees it: integers converted from their exact value, other numbers
+   * through {@code BigDecimal} (the tree keeps them as {@code BigDecimal}).
+   */
+  private static double numberAsDouble(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_NUMBER_INT) {
+      switch (p.getNumberType()) {
+        case INT:
+          return p.getIntValue();
+        case LONG:
+          return p.getLongValue();
+        default:
+          return p.getBigIntegerValue().doubleValue();
+      }
+    }
+    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      return p.getDecimalValue().doubleValue();
+    }
+    throw DECLINE;
+  }
+
+  private static double numberBetween(JsonParser p, JsonToken t, double min, double max)
+      throws IOException {
+    double d = numberAsDouble(p, t);
+    if (!(d >= min && d <= max)) {
+      throw DECLINE;
+    }
+    return d;
+  }
+
+  private static List<String> stopSequences(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_STRING) {
+      return List.of(p.getText());
+    }
+    if (t != JsonToken.START_ARRAY) {
+      throw DECLINE;
+    }
+    List<String> stops = new ArrayList<>(4);
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      stops.add(string(p, t));
+    }
+    return stops;
+  }
+
+  private static String reasoningEffort(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.VALUE_STRING) {
+      throw DECLINE;
+    }
+    if (textIs(p, "low")) {
+      return "low";
+    }
+    if (textIs(p, "medium")) {
+      return "medium";
+    }
+    if (textIs(p, "high")) {
+      return "high";
+    }
+    if (textIs(p, "minimal")) {
+      return "minimal";
+    }
+    throw DECLINE;
+  }
+
+  private static Map<String, String> metadata(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.START_OBJECT) {
+      throw DECLINE;
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+      if (metadata.put(key, string(p, p.nextToken())) != null) {
+        throw DECLINE; // a repeated key
+      }
+    }
+    return metadata;
+  }
+
+  /** {@code stream_options}: whether it asks for usage. */
+  private static boolean streamOptions(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.START_OBJECT) {
+      throw DECLINE;
+    }
+    boolean includeUsage = false;
+    int seen = 0;
+    for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+      t = p.nextToken();
+      if (name.equals("include_usage")) {
+        seen = once(seen, 1);
+        includeUsage = t != JsonToken.VALUE_NULL && bool(t);
+      } else if (name.equals("include_obfuscation")) {
+        seen = once(seen, 2);
+        if (t != JsonToken.VALUE_NULL) {
+          bool(t);
+        }
+      } else {
+        throw DECLINE;
+      }
+    }
+    return includeUsage;
+  }
+
+  /** {@code response_format}: only exactly {@code {"type": "text"}} changes nothing. */
+  private static void textResponseFormat(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.START_OBJECT) {
+      throw DECLINE;
+    }
+    boolean text = false;
+    for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+      t = p.nextToken();
+      if (text || !name.equals("type") || t != JsonToken.VALUE_STRING || !textIs(p, "text")) {
+        throw DECLINE;
+      }
+      text = true;
+    }
+    if (!text) {
+      throw DECLINE;
+    }
+  }
+
+  /** {@code modalities}: only {@code ["text"]} changes nothing. */
+  private static void textModality(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.START_ARRAY
+        || p.nextToken() != JsonToken.VALUE_STRING
+        || !textIs(p, "text")
+        || p.nextToken() != JsonToken.END_ARRAY) {
+      throw DECLINE;
+    }
+  }
+
+  private static boolean allText(List<ContentPart> parts) {
+    for (int i = 0; i < parts.size(); i++) {
+      if (!(parts.get(i) instanceof ContentPart.Text)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The image at a URL string token. A data URL is read from the parser's buffer, so that only its
+   * base64 data becomes a String (an inline image is often most of the body).
+   */
+  private static ContentPart.Image imageFromUrl(JsonParser p) throws IOException {
+    char[] chars = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int len = p.getTextLength();
+    if (DataUrl.isDataUrl(chars, off, len)) {
+      DataUrl data = DataUrl.parse(chars, off, len);
+      if (!data.mediaType().startsWith("image/")) {
+        throw DECLINE;
+      }
+      return ContentPart.Image.ofBase64(data.mediaType(), data.base64Data());
+    }
+    String url = p.getText();
+    if (startsWithIgnoreCase(url, "https://") || startsWithIgnoreCase(url, "http://")) {
+      return ContentPart.Image.ofUrl(url);
+    }
+    throw DECLINE;
+  }
+
+  private static boolean startsWithIgnoreCase(String s, String prefix) {
+    return s.regionMatches(true, 0, prefix, 0, prefix.length());
+  }
+
+  /** OpenAI's rule for function names, which Bedrock shares: {@code [a-zA-Z0-9_-]{1,64}}. */
+  static boolean isToolName(String name) {
+    int n = name.length();
+    if (n < 1 || n > 64) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if (!((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the current string token is {@code s}, without making a String of it. */
+  private static boolean textIs(JsonParser p, String s) throws IOException {
+    int len = p.getTextLength();
+    if (len != s.length()) {
+      return false;
+    }
+    char[] chars = p.getTextCharacters();
+    int off = p.getTextOffset();
+    for (int i = 0; i < len; i++) {
+      if (chars[off + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private static void appendQuoted(StringBuilder out, String s) {
+    out.append('"');
+    int n = s.length();
+    int run = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        out.append(s, run, i);
+        appendEscape(out, c);
+        run = i + 1;
+      }
+    }
+    out.append(s, run, n).append('"');
+  }
+
+  private static void appendQuoted(StringBuilder out, char[] chars, int off, int len) {
+    out.append('"');
+    int end = off + len;
+    int run = off;
+    for (int i = off; i < end; i++) {
+      char c = chars[i];
+      if (c < 0x20 || c == '"' || c == '\\') {
+        out.append(chars, run, i - run);
+        appendEscape(out, c);
+        run = i + 1;
+      }
+    }
+    out.append(chars, run, end - run).append('"');
+  }
+
+  /** The escape Jackson's generator writes by default for a character it must escape. */
+  private static void appendEscape(StringBuilder out, char c) {
+    out.append('\\');
+    switch (c) {
+      case '"':
+      case '\\':
+        out.append(c);
+        break;
+      case '\b':
+        out.append('b');
+        break;
+      case '\t':
+        out.append('t');
+        break;
+      case '\n':
+        out.append('n');
+        break;
+      case '\f':
+        out.append('f');
+        break;
+      case '\r':
+        out.append('r');
+        break;
+      default:
+        out.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+        break;
+    }
+  }
+
+  /**
+   * The field names of the objects being copied, to notice a repeated field as the parser's own
+   * duplicate detection (turned off for speed) would. The names of the open objects are kept as a
+   * stack, each object's names after those of the object it is in; an object's names are scanned
+   * while it has few, and put in a set beyond that, so a huge object costs no more than it did.
+   */
+  private static final class FieldNames {
+    private static final int SCAN_LIMIT = 8;
+
+    private String[] names = new String[16];
+    private int size;
+    private int[] starts = new int[8];
+    private final List<Set<String>> sets = new ArrayList<>();
+
+    /** An object starts at {@code depth} (arrays count as a depth too). */
+    void startObject(int depth) {
+      if (depth >= starts.length) {
+        starts = Arrays.copyOf(starts, Math.max(depth + 1, starts.length * 2));
+      }
+      starts[depth] = size;
+      if (depth < sets.size()) {
+        sets.set(depth, null);
+      }
+    }
+
+    /** The object at {@code depth} ends: its names are forgotten. */
+    void endObject(int depth) {
+      size = starts[depth];
+      if (depth < sets.size()) {
+        sets.set(depth, null);
+      }
+    }
+
+    /** Adds {@code name} to the object at {@code depth}; false if it is already there. */
+    boolean add(int depth, String name) {
+      Set<String> set = depth < sets.size() ? sets.get(depth) : null;
+      if (set != null) {
+        return set.add(name);
+      }
+      int start = starts[depth];
+      for (int i = start; i < size; i++) {
+        if (names[i].equals(name)) {
+          return false;
+        }
+      }
+      if (size - start >= SCAN_LIMIT) {
+        set = new HashSet<>(Arrays.asList(names).subList(start, size));
+        set.add(name);
+        while (sets.size() <= depth) {
+          sets.add(null);
+        }
+        sets.set(depth, set);
+        return true;
+      }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+      }
+      names[size++] = name;
+      return true;
+    }
+  }
+}
