@@ -580,7 +580,7 @@ final class RequestDecoder {
       url = requiredString(o, "url", imagePath);
       urlPath = imagePath + ".url";
       JsonNode detail = value(o, "detail");
-      if (detail != null && !IMAGE_DETAILS.contains(detail.textValue())) {
+      if (detail != null && (!detail.isTextual() || !IMAGE_DETAILS.contains(detail.textValue()))) {
         throw new OpenAiRequestException(
             imagePath + ".detail", INVALID_VALUE, "must be auto, low or high");
       }

@@ -118,6 +118,20 @@ class RequestDecoderTest {
   }
 
   @Test
+  void anImageDetailThatIsNotAStringIsRefusedNotACrash() {
+    for (String detail : new String[] {"5", "true", "{}", "['high']"}) {
+      OpenAiRequestException e =
+          refused(
+              messages(
+                  "[{'role': 'user', 'content': [{'type': 'image_url', 'image_url':"
+                      + " {'url': 'https://x.test/a.png', 'detail': "
+                      + detail
+                      + "}}]}]"));
+      assertEquals("messages[0].content[0].image_url.detail", e.param().orElseThrow(), detail);
+    }
+  }
+
+  @Test
   void aPdfFilePartBecomesAPdfDocument() {
     ChatRequest r =
         decode(
