@@ -7,7 +7,6 @@ import dev.aperture.internal.Ids;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -81,6 +80,7 @@ public final class SessionFingerprint {
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
     private final ByteBuffer buf = ByteBuffer.allocate(4096);
+    private final CharBuffer chars = CharBuffer.allocate(1024);
 
     Hasher() {
       try {
@@ -105,20 +105,34 @@ public final class SessionFingerprint {
       buf.put((byte) c);
     }
 
-    /** The UTF-8 bytes of {@code s}, the same as {@code s.getBytes(UTF_8)}. */
+    /**
+     * The UTF-8 bytes of {@code s}, the same as {@code s.getBytes(UTF_8)}. The text is copied in
+     * chunks into an array-backed buffer: the encoder's fast (array) loop, where a wrapped String
+     * would take its per-character one.
+     */
     void update(String s) {
-      if (s.isEmpty()) {
+      int len = s.length();
+      if (len == 0) {
         return;
       }
-      CharBuffer in = CharBuffer.wrap(s);
       utf8.reset();
+      CharBuffer in = chars;
+      in.clear();
+      int off = 0;
       while (true) {
-        CoderResult r = utf8.encode(in, buf, true);
-        if (r.isOverflow()) {
+        int n = Math.min(in.remaining(), len - off);
+        s.getChars(off, off + n, in.array(), in.position());
+        in.position(in.position() + n);
+        off += n;
+        boolean last = off == len;
+        in.flip();
+        while (utf8.encode(in, buf, last).isOverflow()) {
           drain();
-          continue;
         }
-        break;
+        in.compact(); // keeps a high surrogate whose pair is in the next chunk
+        if (last) {
+          break;
+        }
       }
       while (utf8.flush(buf).isOverflow()) {
         drain();

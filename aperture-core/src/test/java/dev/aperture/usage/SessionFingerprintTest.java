@@ -48,6 +48,11 @@ class SessionFingerprintTest {
   void longTextsCrossTheBufferBoundary() throws Exception {
     String text = "añ😀".repeat(2_000); // multi-byte sequences straddle the 1 KiB buffer edges
     assertEquals(expected(text), SessionFingerprint.fingerprint(text));
+    // a surrogate pair split across the 1,024-character chunks the text is encoded in
+    for (String odd : new String[] {"x", "xy", "xyz"}) {
+      String pairs = odd + "😀".repeat(1_500) + "\uD83D";
+      assertEquals(expected(pairs), SessionFingerprint.fingerprint(pairs), odd);
+    }
   }
 
   @Test
