@@ -263,7 +263,6 @@ final class RequestHygiene {
 
   /** The part as it should be sent, or null when it is to be dropped. */
   private static ContentPart clean(ContentPart part, Role role, int i, int j) {
-    String where = location(i, j);
     if (role == Role.TOOL
         && !(part instanceof ContentPart.ToolResult)
         && !(part instanceof ContentPart.CachePoint)) {
@@ -272,18 +271,20 @@ final class RequestHygiene {
       }
       // Text here would lose its tool call id; core's codecs put tool output in a ToolResult.
       throw new BedrockRequestException(
-          where + ": a tool message can hold only tool results, not " + kind(part));
+          location(i, j) + ": a tool message can hold only tool results, not " + kind(part));
     }
     if (part instanceof ContentPart.Text t) {
       return t.text().isBlank() ? null : t;
     } else if (part instanceof ContentPart.Image image) {
-      return inline(image, where);
+      return inline(image, location(i, j));
     } else if (part instanceof ContentPart.ToolCall call) {
       if (role != Role.ASSISTANT) {
         throw new BedrockRequestException(
-            where + ": a tool call belongs in an assistant message, not a " + roleName(role));
+            location(i, j)
+                + ": a tool call belongs in an assistant message, not a "
+                + roleName(role));
       }
-      String arguments = arguments(call, where);
+      String arguments = arguments(call, location(i, j));
       // Compact already (the usual case): the part is sent as it is.
       return arguments == call.argumentsJson()
           ? call
@@ -291,11 +292,12 @@ final class RequestHygiene {
     } else if (part instanceof ContentPart.ToolResult result) {
       if (role == Role.ASSISTANT) {
         throw new BedrockRequestException(
-            where + ": a tool result belongs in a tool or user message, not an assistant message");
+            location(i, j)
+                + ": a tool result belongs in a tool or user message, not an assistant message");
       }
-      return cleanToolResult(result, where);
+      return cleanToolResult(result, location(i, j));
     } else if (part instanceof ContentPart.Unknown u) {
-      return normalise(u, where);
+      return normalise(u, location(i, j));
     } else if (part instanceof ContentPart.Reasoning r
         && (r.signature() == null || r.signature().isEmpty())) {
       // Reasoning echoed without its signature (OpenAI-style clients cannot carry one) is refused
