@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The fast path of {@link RequestDecoder}: reads a request body token by token with Jackson's
@@ -94,6 +95,7 @@ final class StreamingRequestDecoder {
   private static final int LINEAR_NAME_CHECK_LIMIT = 16;
 
   private final JsonFactory factory;
+  private final SchemaCache schemas = new SchemaCache();
 
   StreamingRequestDecoder(JsonFactory factory) {
     this.factory = factory;
@@ -101,7 +103,7 @@ final class StreamingRequestDecoder {
 
   /** The decoded request, or null when the tree decoder has to decide (or refuse). */
   OpenAiChatRequest decode(byte[] json) {
-    Call call = new Call();
+    Call call = new Call(json);
     try (JsonParser p = factory.createParser(json)) {
       // Jackson's duplicate detection keeps a HashSet per object of three fields or more; every
       // object here is read by code that notices a repeated field itself, for much less
@@ -118,8 +120,49 @@ final class StreamingRequestDecoder {
    * field names of the objects being copied, to notice repeats.
    */
   private final class Call {
+    private final byte[] input;
     private StringBuilder text;
     private FieldNames names;
+
+    Call(byte[] input) {
+      this.input = input;
+    }
+
+    /**
+     * The compact text of the {@code parameters} schema the parser is on (its START_OBJECT). A
+     * client sends the same tools with every turn: when these exact bytes were compacted before,
+     * they are skipped and the earlier text is reused; else they are compacted from their own
+     * parser and remembered.
+     */
+    private String schema(JsonParser p) throws IOException {
+      long start = p.currentTokenLocation().getByteOffset();
+      p.skipChildren();
+      long end = p.currentLocation().getByteOffset();
+      if (start < 0
+          || end > input.length
+          || end - start < 2
+          || input[(int) start] != '{'
+          || input[(int) end - 1] != '}') {
+        throw DECLINE; // offsets not as expected: the tree decoder decides
+      }
+      int from = (int) start;
+      int to = (int) end;
+      String cached = schemas.get(input, from, to);
+      if (cached != null) {
+        return cached;
+      }
+      String compacted;
+      try (JsonParser q = factory.createParser(input, from, to - from)) {
+        q.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        q.nextToken();
+        compacted = compact(q, true);
+        if (q.nextToken() != null) {
+          throw DECLINE;
+        }
+      }
+      schemas.put(input, from, to, compacted);
+      return compacted;
+    }
 
     OpenAiChatRequest body(JsonParser p) throws IOException {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -859,7 +902,7 @@ final class StreamingRequestDecoder {
                   if (t != JsonToken.START_OBJECT) {
                     throw DECLINE;
                   }
-                  schema = compact(p, true);
+                  schema = schema(p);
                 }
                 break;
               case "strict":
@@ -1466,6 +1509,45 @@ final class StreamingRequestDecoder {
    * stack, each object's names after those of the object it is in; an object's names are scanned
    * while it has few, and put in a set beyond that, so a huge object costs no more than it did.
    */
+  /**
+   * Compacted tool schemas by their exact bytes: direct-mapped and lock-free, at most {@link
+   * #SLOTS} entries of up to {@link #MAX_BYTES} bytes each (a colliding schema replaces the older).
+   */
+  static final class SchemaCache {
+    static final int SLOTS = 256;
+    static final int MAX_BYTES = 16 * 1024;
+
+    private record Entry(byte[] raw, int hash, String compact) {}
+
+    private final AtomicReferenceArray<Entry> slots = new AtomicReferenceArray<>(SLOTS);
+
+    String get(byte[] b, int from, int to) {
+      if (to - from > MAX_BYTES) {
+        return null;
+      }
+      int h = hash(b, from, to);
+      Entry e = slots.get(h & (SLOTS - 1));
+      return e != null && e.hash == h && Arrays.equals(e.raw, 0, e.raw.length, b, from, to)
+          ? e.compact
+          : null;
+    }
+
+    void put(byte[] b, int from, int to, String compact) {
+      if (to - from <= MAX_BYTES) {
+        int h = hash(b, from, to);
+        slots.set(h & (SLOTS - 1), new Entry(Arrays.copyOfRange(b, from, to), h, compact));
+      }
+    }
+
+    private static int hash(byte[] b, int from, int to) {
+      int h = 1;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + b[i];
+      }
+      return h ^ (h >>> 16);
+    }
+  }
+
   private static final class FieldNames {
     private static final int SCAN_LIMIT = 8;
 

@@ -3,6 +3,7 @@ package dev.aperture.openai;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,6 +85,49 @@ class StreamingRequestDecoderTest {
   void theRealisticRequestsTakeTheFastPath() {
     assertNotNull(agree(OpenAiChatCodecTest.AGENT_REQUEST));
     assertNotNull(agree(OpenAiChatCodecTest.DOCUMENT_REQUEST));
+  }
+
+  @Test
+  void aRepeatedToolSchemaIsReusedFromItsBytes() {
+    String tools =
+        "'tools': [{'type': 'function', 'function': {'name': 'f', 'parameters':"
+            + " {'type': 'object', 'properties': {'a': {'type': 'string', 'enum': ['x', 1.50]}}}}}]";
+    OpenAiChatRequest first = agree(body(tools));
+    OpenAiChatRequest again = agree(body(tools));
+    String schema = first.chatRequest().tools().get(0).parametersJsonSchema();
+    assertEquals(
+        json("{'type':'object','properties':{'a':{'type':'string','enum':['x',1.50]}}}"), schema);
+    assertSame(
+        decoder
+            .decodeStreaming(body(tools).getBytes(StandardCharsets.UTF_8))
+            .chatRequest()
+            .tools()
+            .get(0)
+            .parametersJsonSchema(),
+        decoder
+            .decodeStreaming(body(tools).getBytes(StandardCharsets.UTF_8))
+            .chatRequest()
+            .tools()
+            .get(0)
+            .parametersJsonSchema(),
+        "the second decode reuses the first one's text");
+    assertEquals(first, again);
+    // the same schema at another offset, spaced differently: compacted alike
+    OpenAiChatRequest spaced =
+        agree(
+            json(
+                "{ 'tools' : [ { 'type' : 'function' , 'function' : { 'name' : 'f' , 'parameters' :"
+                    + " { 'type' : 'object' , 'properties' : { 'a' : { 'type' : 'string' , 'enum'"
+                    + " : [ 'x' , 1.50 ] } } } } } ] , 'model': 'm', 'messages': [{'role': 'user',"
+                    + " 'content': 'hi'}]}"));
+    assertEquals(schema, spaced.chatRequest().tools().get(0).parametersJsonSchema());
+    // a schema the fast path refuses (a repeated key) is refused every time, never cached
+    String repeated =
+        "'tools': [{'type': 'function', 'function': {'name': 'f', 'parameters':"
+            + " {'type': 'object', 'type': 'object'}}}]";
+    for (int i = 0; i < 2; i++) {
+      assertNull(decoder.decodeStreaming(body(repeated).getBytes(StandardCharsets.UTF_8)));
+    }
   }
 
   @Test
