@@ -557,15 +557,50 @@ public final class BedrockProvider implements Provider {
     } else {
       headers.set("Accept", "application/json");
     }
+    Headers upstreamHeaders = headers.build();
     Sent sent =
         sendForward(
             route.upstreamModel(),
             invokeRequest.operation(),
-            headers.build(),
+            upstreamHeaders,
             RequestBody.create(invokeRequest.body(), JSON));
+    // Bedrock refuses a whole request over one beta it does not take ("invalid beta flag"), and
+    // which it takes differs by model; Anthropic clients such as Claude Code send first-party-only
+    // betas when they talk to a gateway. Such a refusal is retried with the betas Bedrock documents
+    // for Claude, then with none; the caller learns what was left out from a response header.
+    List<String> dropped = List.of();
+    if (sent.error != null && isInvalidBeta(sent.error) && !invokeRequest.betas().isEmpty()) {
+      for (java.util.function.Predicate<String> keep :
+          List.<java.util.function.Predicate<String>>of(DOCUMENTED_BETAS::contains, b -> false)) {
+        AnthropicPassthrough.InvokeRequest retry =
+            AnthropicPassthrough.invokeRequest(request.body(), betas, keep);
+        if (retry.dropped().size() == dropped.size()) {
+          continue; // each step keeps a subset of the last: the same betas as the refused request
+        }
+        sent.response.close();
+        log.info(
+            "provider '{}': Bedrock refused a beta for {}; retrying without {}",
+            config.id(),
+            route.upstreamModel(),
+            retry.dropped());
+        dropped = retry.dropped();
+        sent =
+            sendForward(
+                route.upstreamModel(),
+                retry.operation(),
+                upstreamHeaders,
+                RequestBody.create(retry.body(), JSON));
+        if (sent.error == null || !isInvalidBeta(sent.error)) {
+          break;
+        }
+      }
+    }
     Response response = sent.response;
     Map<String, List<String>> answerHeaders =
         ForwardHeaders.downstream(response.headers(), config.apiKey());
+    if (!dropped.isEmpty()) {
+      answerHeaders.put(DROPPED_BETAS_HEADER, List.of(betaList(dropped)));
+    }
     if (sent.error != null) {
       return errorAnswer(sent, answerHeaders, sink, true);
     }
@@ -587,6 +622,65 @@ public final class BedrockProvider implements Provider {
         sent.call,
         response,
         meter);
+  }
+
+  /** Response header listing the betas left out after Bedrock refused them, comma-separated. */
+  public static final String DROPPED_BETAS_HEADER = "x-aperture-dropped-betas";
+
+  /**
+   * The betas Bedrock documents for Anthropic Claude models on InvokeModel. A refused request is
+   * retried with only these (those the caller sent), then with none.
+   */
+  static final java.util.Set<String> DOCUMENTED_BETAS =
+      java.util.Set.of(
+          "computer-use-2024-10-22",
+          "computer-use-2025-01-24",
+          "token-efficient-tools-2025-02-19",
+          "interleaved-thinking-2025-05-14",
+          "output-128k-2025-02-19",
+          "dev-full-thinking-2025-05-14",
+          "context-1m-2025-08-07",
+          "context-management-2025-06-27",
+          "effort-2025-11-24",
+          "tool-search-tool-2025-10-19",
+          "tool-examples-2025-10-29");
+
+  /**
+   * The betas as a header value: names made of letters, digits, '.', '_' and '-' (as betas are),
+   * anything else (a body may hold any string) counted, not copied into a header.
+   */
+  static String betaList(List<String> betas) {
+    StringBuilder sb = new StringBuilder();
+    int odd = 0;
+    for (String b : betas) {
+      boolean plain = !b.isEmpty() && b.length() <= 128;
+      for (int i = 0; plain && i < b.length(); i++) {
+        char c = b.charAt(i);
+        plain =
+            (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '.'
+                || c == '_'
+                || c == '-';
+      }
+      if (plain) {
+        sb.append(sb.length() == 0 ? "" : ",").append(b);
+      } else {
+        odd++;
+      }
+    }
+    if (odd > 0) {
+      sb.append(sb.length() == 0 ? "" : ",").append('(').append(odd).append(" unprintable)");
+    }
+    return sb.toString();
+  }
+
+  private static boolean isInvalidBeta(BedrockException e) {
+    return e.type() == BedrockErrorType.VALIDATION
+        && e.upstreamMessage()
+            .map(m -> m.toLowerCase(java.util.Locale.ROOT).contains("invalid beta flag"))
+            .orElse(false);
   }
 
   /** The request's operation, if it is one of {@code allowed}; a 404 routing error otherwise. */

@@ -15,6 +15,7 @@ import dev.aperture.provider.ForwardResponse;
 import dev.aperture.route.ModelRouter;
 import dev.aperture.route.RoutingException;
 import dev.aperture.testing.BedrockEmulator;
+import dev.aperture.testing.Failure;
 import dev.aperture.testing.ReceivedRequest;
 import dev.aperture.testing.Reply;
 import dev.aperture.usage.UsageLog;
@@ -39,7 +40,9 @@ class BedrockPassthroughTest {
 
   @AfterEach
   void close() {
-    router.close();
+    if (router != null) {
+      router.close();
+    }
   }
 
   private ModelRouter router() {
@@ -142,6 +145,85 @@ class BedrockPassthroughTest {
     assertFalse(sent.header("x-api-key").isPresent(), "the client's key is not forwarded");
     assertEquals(ApiFormat.ANTHROPIC_MESSAGES, log.records().get(0).apiIn().orElseThrow());
     assertEquals(ApiFormat.BEDROCK_MODEL_INVOKE, log.records().get(0).apiOut());
+  }
+
+  private static ForwardRequest messagesWithBetas(String betaHeader, String bodyBetas) {
+    String body =
+        "{\"model\":\""
+            + HAIKU
+            + "\",\"max_tokens\":64,"
+            + (bodyBetas == null ? "" : "\"anthropic_beta\":" + bodyBetas + ",")
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+    return ForwardRequest.builder()
+        .format(ApiFormat.ANTHROPIC_MESSAGES)
+        .operation("messages")
+        .headers(Map.of("anthropic-beta", List.of(betaHeader)))
+        .body(body.getBytes(StandardCharsets.UTF_8))
+        .build();
+  }
+
+  @Test
+  void aRefusedBetaIsRetriedWithTheDocumentedBetasAndTheCallerIsTold() throws Exception {
+    bedrock.failNext(1, Failure.of(BedrockErrorType.VALIDATION, "invalid beta flag"));
+    bedrock.enqueue(Reply.text("Bonjour").usage(4, 2));
+    String answer;
+    String dropped;
+    try (ForwardResponse r =
+        router()
+            .forward(
+                messagesWithBetas(
+                    "claude-code-20250219,oauth-2025-04-20",
+                    "[\"interleaved-thinking-2025-05-14\"]"))) {
+      assertEquals(200, r.status());
+      dropped = r.headers().get(BedrockProvider.DROPPED_BETAS_HEADER).get(0);
+      answer = new String(readAll(r), StandardCharsets.UTF_8);
+    }
+    assertTrue(answer.contains("Bonjour"), answer);
+    assertEquals("claude-code-20250219,oauth-2025-04-20", dropped);
+    List<ReceivedRequest> sent = bedrock.requests();
+    assertEquals(2, sent.size());
+    assertEquals("claude-code-20250219", sent.get(0).bodyAt("/anthropic_beta/1").orElseThrow());
+    assertEquals(
+        "interleaved-thinking-2025-05-14", sent.get(1).bodyAt("/anthropic_beta/0").orElseThrow());
+    assertTrue(sent.get(1).bodyAt("/anthropic_beta/1").isEmpty());
+    assertEquals(1, log.records().size(), "one call, one record");
+    assertEquals(200, log.records().get(0).status());
+  }
+
+  @Test
+  void whenEvenTheDocumentedBetasAreRefusedTheRequestGoesWithout() throws Exception {
+    bedrock.failNext(2, Failure.of(BedrockErrorType.VALIDATION, "invalid beta flag"));
+    bedrock.enqueue(Reply.text("ok").usage(4, 2));
+    try (ForwardResponse r =
+        router().forward(messagesWithBetas("claude-code-20250219,effort-2025-11-24", null))) {
+      assertEquals(200, r.status());
+      assertEquals(
+          "claude-code-20250219,effort-2025-11-24",
+          r.headers().get(BedrockProvider.DROPPED_BETAS_HEADER).get(0));
+      readAll(r);
+    }
+    List<ReceivedRequest> sent = bedrock.requests();
+    assertEquals(3, sent.size());
+    assertEquals("effort-2025-11-24", sent.get(1).bodyAt("/anthropic_beta/0").orElseThrow());
+    assertTrue(sent.get(2).bodyAt("/anthropic_beta").isEmpty(), sent.get(2).body());
+  }
+
+  @Test
+  void otherRefusalsAndBetaFreeRequestsAreNotRetried() throws Exception {
+    bedrock.failNext(1, Failure.of(BedrockErrorType.VALIDATION, "max_tokens: too large"));
+    try (ForwardResponse r = router().forward(messagesWithBetas("claude-code-20250219", null))) {
+      assertEquals(400, r.status());
+      assertFalse(r.headers().containsKey(BedrockProvider.DROPPED_BETAS_HEADER));
+      readAll(r);
+    }
+    assertEquals(1, bedrock.requests().size());
+  }
+
+  @Test
+  void aBetaListNeverCarriesUnprintableNamesIntoAHeader() {
+    assertEquals(
+        "a-1,b_2.x,(2 unprintable)",
+        BedrockProvider.betaList(List.of("a-1", "bad\r\nX-Injected: 1", "b_2.x", "é")));
   }
 
   @Test

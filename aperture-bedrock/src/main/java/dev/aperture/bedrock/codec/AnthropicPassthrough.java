@@ -9,10 +9,12 @@ import dev.aperture.bedrock.BedrockErrorType;
 import dev.aperture.bedrock.eventstream.EventStreamMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import okio.Buffer;
 
 /**
@@ -38,7 +40,18 @@ public final class AnthropicPassthrough {
    * @param stream whether the caller asked for a stream ({@code "stream": true}): the request goes
    *     to {@code invoke-with-response-stream} rather than {@code invoke}
    */
-  public record InvokeRequest(byte[] body, boolean stream) {
+  public record InvokeRequest(
+      byte[] body, boolean stream, List<String> betas, List<String> dropped) {
+    public InvokeRequest {
+      betas = List.copyOf(betas);
+      dropped = List.copyOf(dropped);
+    }
+
+    /** A request with every beta kept. */
+    public InvokeRequest(byte[] body, boolean stream) {
+      this(body, stream, List.of(), List.of());
+    }
+
     /** The InvokeModel operation: {@code invoke} or {@code invoke-with-response-stream}. */
     public String operation() {
       return stream ? "invoke-with-response-stream" : "invoke";
@@ -55,6 +68,16 @@ public final class AnthropicPassthrough {
    * @throws BedrockRequestException if the body is not a JSON object
    */
   public static InvokeRequest invokeRequest(byte[] messagesBody, List<String> betaHeaderValues) {
+    return invokeRequest(messagesBody, betaHeaderValues, beta -> true);
+  }
+
+  /**
+   * As {@link #invokeRequest(byte[], List)}, keeping only the betas (of the body and the headers)
+   * that {@code keep} accepts; {@link InvokeRequest#betas()} lists those written and {@link
+   * InvokeRequest#dropped()} the others, in order.
+   */
+  public static InvokeRequest invokeRequest(
+      byte[] messagesBody, List<String> betaHeaderValues, Predicate<String> keep) {
     Set<String> headerBetas = new LinkedHashSet<>();
     for (String value : betaHeaderValues) {
       for (String beta : value.split(",")) {
@@ -64,11 +87,14 @@ public final class AnthropicPassthrough {
       }
     }
     boolean[] stream = new boolean[1];
+    List<String> kept = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
+    BetaFilter filter = new BetaFilter(keep, kept, dropped);
     byte[] body =
         WireJson.write(
             g -> {
               try (JsonParser p = WireJson.MAPPER.getFactory().createParser(messagesBody)) {
-                copyForInvoke(p, g, headerBetas, stream);
+                copyForInvoke(p, g, headerBetas, stream, filter);
               } catch (JsonProcessingException e) {
                 throw new BedrockRequestException(
                     "the Anthropic Messages request body is not valid JSON: "
@@ -76,11 +102,28 @@ public final class AnthropicPassthrough {
                     e);
               }
             });
-    return new InvokeRequest(body, stream[0]);
+    return new InvokeRequest(body, stream[0], kept, dropped);
+  }
+
+  /** Splits betas into those written and those left out. */
+  private record BetaFilter(Predicate<String> keep, List<String> kept, List<String> dropped) {
+    Set<String> apply(Set<String> betas) {
+      Set<String> out = new LinkedHashSet<>();
+      for (String b : betas) {
+        if (keep.test(b)) {
+          out.add(b);
+          kept.add(b);
+        } else {
+          dropped.add(b);
+        }
+      }
+      return out;
+    }
   }
 
   private static void copyForInvoke(
-      JsonParser p, JsonGenerator g, Set<String> headerBetas, boolean[] stream) throws IOException {
+      JsonParser p, JsonGenerator g, Set<String> headerBetas, boolean[] stream, BetaFilter filter)
+      throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       throw new BedrockRequestException("the Anthropic Messages request body is not a JSON object");
     }
@@ -108,7 +151,10 @@ public final class AnthropicPassthrough {
               existing.forEach(b -> betas.add(b.asText()));
             }
             betas.addAll(headerBetas);
-            writeBetas(g, betas);
+            Set<String> written = filter.apply(betas);
+            if (!written.isEmpty() || filter.dropped().isEmpty()) {
+              writeBetas(g, written); // as sent, even an empty array, unless all were left out
+            }
             betasWritten = true;
             break;
           }
@@ -122,7 +168,10 @@ public final class AnthropicPassthrough {
       g.writeStringField("anthropic_version", BEDROCK_ANTHROPIC_VERSION);
     }
     if (!betasWritten && !headerBetas.isEmpty()) {
-      writeBetas(g, headerBetas);
+      Set<String> written = filter.apply(headerBetas);
+      if (!written.isEmpty()) {
+        writeBetas(g, written);
+      }
     }
     g.writeEndObject();
   }

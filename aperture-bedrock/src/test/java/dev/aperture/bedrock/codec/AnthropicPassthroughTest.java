@@ -50,6 +50,34 @@ class AnthropicPassthroughTest {
   }
 
   @Test
+  void betasCanBeFilteredAndTheLeftOutOnesAreNamed() {
+    AnthropicPassthrough.InvokeRequest r =
+        AnthropicPassthrough.invokeRequest(
+            "{\"anthropic_beta\":[\"keep-1\",\"drop-1\"],\"max_tokens\":1}".getBytes(UTF_8),
+            List.of("drop-2, keep-2"),
+            b -> b.startsWith("keep"));
+    assertEquals(
+        "{\"anthropic_beta\":[\"keep-1\",\"keep-2\"],\"max_tokens\":1,"
+            + "\"anthropic_version\":\"bedrock-2023-05-31\"}",
+        new String(r.body(), UTF_8));
+    assertEquals(List.of("keep-1", "keep-2"), r.betas());
+    assertEquals(List.of("drop-1", "drop-2"), r.dropped());
+
+    // all left out: no array at all (from the body or from the headers)
+    for (String body :
+        List.of("{\"anthropic_beta\":[\"x\"],\"max_tokens\":1}", "{\"max_tokens\":1}")) {
+      AnthropicPassthrough.InvokeRequest none =
+          AnthropicPassthrough.invokeRequest(body.getBytes(UTF_8), List.of("y"), b -> false);
+      assertFalse(new String(none.body(), UTF_8).contains("anthropic_beta"), body);
+      assertTrue(none.betas().isEmpty());
+    }
+    // without a filter an empty array is passed on as sent
+    assertEquals(
+        "{\"anthropic_beta\":[],\"max_tokens\":1,\"anthropic_version\":\"bedrock-2023-05-31\"}",
+        rewrite("{\"anthropic_beta\":[],\"max_tokens\":1}"));
+  }
+
+  @Test
   void aGivenVersionIsKeptWhereItIs() {
     assertEquals(
         "{\"anthropic_version\":\"custom\",\"max_tokens\":1}",
