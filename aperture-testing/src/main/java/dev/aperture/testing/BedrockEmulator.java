@@ -331,6 +331,18 @@ public final class BedrockEmulator
   }
 
   /**
+   * Stops accepting these bearer keys, the default one included: a request with a revoked key gets
+   * 403 {@code {"Message": …}}, as Bedrock answers a deleted or expired API key. For key-rotation
+   * tests: accept the new key, revoke the old one, and check that nothing still sends it.
+   */
+  public BedrockEmulator revokeKeys(String... keys) {
+    for (String key : keys) {
+      apiKeys.remove(key);
+    }
+    return this;
+  }
+
+  /**
    * Serves only these model ids (raw, e.g. {@code us.anthropic.claude-haiku-4-5-20251001-v1:0});
    * others get 404 {@code ResourceNotFoundException}. Adds to earlier calls. Any valid id is served
    * until this is called.

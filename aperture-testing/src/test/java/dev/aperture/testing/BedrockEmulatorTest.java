@@ -499,6 +499,24 @@ class BedrockEmulatorTest {
   }
 
   @Test
+  void aRevokedKeyIsRefusedLikeAnUnknownOne() throws Exception {
+    var url = Calls.url(bedrock, HAIKU, BedrockOperation.INVOKE_MODEL);
+    bedrock.acceptKeys("new-key").revokeKeys(BedrockEmulator.DEFAULT_API_KEY);
+    try (Response r =
+        Calls.execute(Calls.post(url, ANTHROPIC_BODY, BedrockEmulator.DEFAULT_API_KEY))) {
+      assertEquals(403, r.code());
+      assertTrue(json(r).get("Message").asText().startsWith("Authentication failed"));
+    }
+    try (Response r = Calls.execute(Calls.post(url, ANTHROPIC_BODY, "new-key"))) {
+      assertEquals(200, r.code(), "the rotated-in key works");
+    }
+    bedrock.revokeKeys("new-key", "never-accepted");
+    try (Response r = Calls.execute(Calls.post(url, ANTHROPIC_BODY, "new-key"))) {
+      assertEquals(403, r.code());
+    }
+  }
+
+  @Test
   void authenticationIsCheckedBeforeTheModelIdAndTheBody() throws Exception {
     try (Response r =
         Calls.execute(
