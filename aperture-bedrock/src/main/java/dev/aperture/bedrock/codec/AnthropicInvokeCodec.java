@@ -163,17 +163,8 @@ public final class AnthropicInvokeCodec {
    * @throws BedrockResponseException if the body is not JSON, is an error, or has no content
    */
   public ChatResponse decodeResponse(byte[] body, String model, String provider) {
-    if (body != null && body.length > 0) {
-      try (JsonParser p = WireJson.FACTORY.createParser(body)) {
-        ChatResponse response = readResponse(p, body, model, provider);
-        if (response != null) {
-          return response;
-        }
-      } catch (IOException e) {
-        // Not JSON, or a repeated key: the tree reader decides, and words any error.
-      }
-    }
-    return decodeTree(body, model, provider);
+    return WireJson.readFastOrTree(
+        body, p -> readResponse(p, body, model, provider), () -> decodeTree(body, model, provider));
   }
 
   /**

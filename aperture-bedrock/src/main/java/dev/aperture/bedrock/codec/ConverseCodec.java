@@ -160,17 +160,8 @@ public final class ConverseCodec {
    * @throws BedrockResponseException if the body is not JSON or has no {@code output} message
    */
   public ChatResponse decodeResponse(byte[] body, String model, String provider) {
-    if (body != null && body.length > 0) {
-      try (JsonParser p = WireJson.FACTORY.createParser(body)) {
-        ChatResponse response = readResponse(p, body, model, provider);
-        if (response != null) {
-          return response;
-        }
-      } catch (IOException e) {
-        // Not JSON, or a repeated key: the tree reader decides, and words any error.
-      }
-    }
-    return decodeTree(body, model, provider);
+    return WireJson.readFastOrTree(
+        body, p -> readResponse(p, body, model, provider), () -> decodeTree(body, model, provider));
   }
 
   /**

@@ -60,6 +60,30 @@ final class WireJson {
     }
   }
 
+  /** A streaming reader of a whole answer: the answer, or null to leave it to the tree reader. */
+  interface FastReader<T> {
+    T read(JsonParser p) throws IOException;
+  }
+
+  /**
+   * Reads {@code body} with {@code fast}; when it declines (null), or the body is empty, not JSON,
+   * or holds a repeated key, {@code tree} decides — and words any error.
+   */
+  static <T> T readFastOrTree(
+      byte[] body, FastReader<T> fast, java.util.function.Supplier<T> tree) {
+    if (body != null && body.length > 0) {
+      try (JsonParser p = FACTORY.createParser(body)) {
+        T answer = fast.read(p);
+        if (answer != null) {
+          return answer;
+        }
+      } catch (IOException e) {
+        // the tree reader decides
+      }
+    }
+    return tree.get();
+  }
+
   /** Parses JSON text; throws the Jackson error so callers can word their own message. */
   static JsonNode parse(String json) throws JsonProcessingException {
     return MAPPER.readTree(json);
