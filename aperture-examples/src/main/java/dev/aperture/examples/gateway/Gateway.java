@@ -1,6 +1,7 @@
 package dev.aperture.examples.gateway;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.aperture.access.WebhookInterceptor;
 import dev.aperture.bedrock.BedrockProviderFactory;
 import dev.aperture.config.ApertureConfig;
 import dev.aperture.route.ModelRouter;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import okhttp3.OkHttpClient;
 
 /**
  * A small AI gateway over HTTP, built on the library: OpenAI chat completions, Anthropic Messages
@@ -39,6 +41,7 @@ public final class Gateway implements AutoCloseable {
   private final SessionLog sessions;
   private final ConfigWatcher watcher;
   private final EmbeddedDefault embedded;
+  private final OkHttpClient hookClient;
 
   private Gateway(
       HttpServer server,
@@ -46,13 +49,15 @@ public final class Gateway implements AutoCloseable {
       ModelRouter router,
       SessionLog sessions,
       ConfigWatcher watcher,
-      EmbeddedDefault embedded) {
+      EmbeddedDefault embedded,
+      OkHttpClient hookClient) {
     this.server = server;
     this.executor = executor;
     this.router = router;
     this.sessions = sessions;
     this.watcher = watcher;
     this.embedded = embedded;
+    this.hookClient = hookClient;
   }
 
   /**
@@ -95,12 +100,18 @@ public final class Gateway implements AutoCloseable {
     ModelRouter router = null;
     HttpServer server = null;
     ThreadPoolExecutor executor = null;
+    OkHttpClient hookClient = new OkHttpClient();
     try {
       SessionLog sessions = new SessionLog(SESSION_CAPACITY, console);
+      // The configuration's webhooks, asked before every call; they reload with the file.
+      ConfiguredHooks hooks = new ConfiguredHooks(hookClient);
+      hooks.install(hooks.prepare(config));
+      reportHooks(hooks, console);
       ModelRouterBuilder builder =
           ModelRouter.builder(config)
               .addProviderFactory(BedrockProviderFactory.create())
-              .addUsageListener(sessions);
+              .addUsageListener(sessions)
+              .addInterceptor(hooks);
       routerSetup.accept(builder);
       router = builder.build();
       if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
@@ -134,9 +145,17 @@ public final class Gateway implements AutoCloseable {
                 + " put the gateway behind an authenticating proxy that sets an identity header");
       }
       if (watcher != null) {
-        watcher.start(router::reload);
+        ModelRouter running = router;
+        watcher.start(
+            next -> {
+              // both checked before either changes: an invalid hook keeps the old configuration
+              List<WebhookInterceptor> nextHooks = hooks.prepare(next);
+              running.reload(next);
+              hooks.install(nextHooks);
+              reportHooks(hooks, console);
+            });
       }
-      return new Gateway(server, executor, router, sessions, watcher, embedded);
+      return new Gateway(server, executor, router, sessions, watcher, embedded, hookClient);
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.stop(0);
@@ -150,8 +169,26 @@ public final class Gateway implements AutoCloseable {
       if (embedded != null) {
         embedded.close();
       }
+      closeClient(hookClient);
       throw e;
     }
+  }
+
+  /** Says which webhooks are in force (names and URLs only: never a hook's key). */
+  private static void reportHooks(ConfiguredHooks hooks, GatewayConsole console) {
+    List<WebhookInterceptor> in = hooks.hooks();
+    if (!in.isEmpty()) {
+      StringBuilder sb = new StringBuilder("hooks: ").append(in.size()).append(" in force:");
+      for (WebhookInterceptor h : in) {
+        sb.append(' ').append(h.name());
+      }
+      console.info(sb.toString());
+    }
+  }
+
+  private static void closeClient(OkHttpClient client) {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
   }
 
   private static ThreadPoolExecutor newExecutor() {
@@ -202,6 +239,7 @@ public final class Gateway implements AutoCloseable {
     server.stop(0);
     executor.shutdownNow();
     router.close();
+    closeClient(hookClient);
     if (embedded != null) {
       embedded.close();
     }
