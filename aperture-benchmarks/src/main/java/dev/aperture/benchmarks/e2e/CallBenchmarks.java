@@ -34,6 +34,8 @@ public class CallBenchmarks {
   @Setup
   public void setUp() throws Exception {
     bed = Testbed.start(Fixtures.of(Fixtures.Size.TYPICAL), UsageListener.NONE);
+    // as the e2e runner does at concurrency 1 (one thread here): see StubServer#spinMicros
+    bed.stub.spinMicros(EndToEndBenchmark.DEFAULT_STUB_SPIN_US);
   }
 
   @TearDown
