@@ -142,7 +142,8 @@ import org.slf4j.LoggerFactory;
  *       history, no {@code modelId} in the body, tool names and schemas) or, for InvokeModel,
  *       Anthropic's ({@code anthropic_version: bedrock-2023-05-31} and {@code max_tokens} required,
  *       non-empty {@code messages}, no key outside the Messages set: {@code "extraneous key [model]
- *       is not permitted"}). InvokeModel is emulated for Anthropic models (and opaque ARNs) only.
+ *       is not permitted"}; with {@link #acceptBetas} set, any other {@code anthropic_beta} is
+ *       "invalid beta flag"). InvokeModel is emulated for Anthropic models (and opaque ARNs) only.
  *   <li>The answer: the next {@link #failNext} failure, else the next {@link #enqueue}d reply, else
  *       the first matching stub ({@link #whenModel}, {@link #when}) in registration order, else the
  *       {@linkplain #defaultReply(Reply) default reply} ({@value #DEFAULT_TEXT}).
@@ -202,6 +203,8 @@ public final class BedrockEmulator
   private volatile Reply defaultReply = DEFAULT_REPLY;
   private final Set<String> apiKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> knownModels = ConcurrentHashMap.newKeySet();
+  private final Set<String> acceptedBetas = ConcurrentHashMap.newKeySet();
+  private volatile boolean betasChecked;
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<ReceivedRequest> received = new CopyOnWriteArrayList<>();
   private final BlockingQueue<ReceivedRequest> untaken = new LinkedBlockingQueue<>();
@@ -327,6 +330,18 @@ public final class BedrockEmulator
       }
       apiKeys.add(key);
     }
+    return this;
+  }
+
+  /**
+   * Accepts only these betas in an InvokeModel body's {@code anthropic_beta} (adds to earlier
+   * calls): any other is a 400 {@code ValidationException} "invalid beta flag", as Bedrock answers
+   * a beta the model does not take (which betas a model takes differs by model and changes over
+   * time, so by default the emulator checks none).
+   */
+  public BedrockEmulator acceptBetas(String... betas) {
+    acceptedBetas.addAll(List.of(betas));
+    betasChecked = true;
     return this;
   }
 
@@ -620,7 +635,19 @@ public final class BedrockEmulator
               + route.modelId
               + "; use Converse for other providers.");
     }
-    return BodyRules.checkAnthropic(json);
+    Refusal refusal = BodyRules.checkAnthropic(json);
+    if (refusal == null && betasChecked) {
+      JsonNode betas = json.get("anthropic_beta");
+      if (betas != null) {
+        for (JsonNode beta : betas.isArray() ? betas : List.of(betas)) {
+          if (!beta.isTextual() || !acceptedBetas.contains(beta.asText())) {
+            // Bedrock's whole answer for a beta the model does not take
+            return Refusal.validation("invalid beta flag");
+          }
+        }
+      }
+    }
+    return refusal;
   }
 
   /** The scripted outcome (a {@link Refusal} only when a stub's predicate throws). */

@@ -191,6 +191,26 @@ class BedrockPassthroughTest {
   }
 
   @Test
+  void claudeCodesFirstPartyBetasAreLeftOutWhereBedrockRefusesThem() throws Exception {
+    bedrock.acceptBetas("interleaved-thinking-2025-05-14");
+    try (ForwardResponse r =
+        router()
+            .forward(
+                messagesWithBetas(
+                    "claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14",
+                    null))) {
+      assertEquals(200, r.status());
+      assertEquals(
+          "claude-code-20250219,oauth-2025-04-20",
+          r.headers().get(BedrockProvider.DROPPED_BETAS_HEADER).get(0));
+      readAll(r);
+    }
+    List<ReceivedRequest> sent = bedrock.requests();
+    assertEquals(400, sent.get(0).status());
+    assertEquals(200, sent.get(1).status());
+  }
+
+  @Test
   void whenEvenTheDocumentedBetasAreRefusedTheRequestGoesWithout() throws Exception {
     bedrock.failNext(2, Failure.of(BedrockErrorType.VALIDATION, "invalid beta flag"));
     bedrock.enqueue(Reply.text("ok").usage(4, 2));

@@ -499,6 +499,28 @@ class BedrockEmulatorTest {
   }
 
   @Test
+  void withAcceptedBetasSetAnyOtherBetaIsAnInvalidBetaFlag() throws Exception {
+    var url = Calls.url(bedrock, HAIKU, BedrockOperation.INVOKE_MODEL);
+    String withBetas =
+        ANTHROPIC_BODY.replaceFirst(
+            "\\{",
+            "{\"anthropic_beta\":[\"interleaved-thinking-2025-05-14\",\"oauth-2025-04-20\"],");
+    try (Response r = Calls.execute(Calls.post(url, withBetas, BedrockEmulator.DEFAULT_API_KEY))) {
+      assertEquals(200, r.code(), "no beta is checked by default");
+    }
+    bedrock.acceptBetas("interleaved-thinking-2025-05-14");
+    try (Response r = Calls.execute(Calls.post(url, withBetas, BedrockEmulator.DEFAULT_API_KEY))) {
+      assertEquals(400, r.code());
+      assertEquals("ValidationException", r.header("x-amzn-ErrorType").split(":")[0]);
+      assertEquals("invalid beta flag", json(r).get("message").asText());
+    }
+    String accepted = withBetas.replace(",\"oauth-2025-04-20\"", "");
+    try (Response r = Calls.execute(Calls.post(url, accepted, BedrockEmulator.DEFAULT_API_KEY))) {
+      assertEquals(200, r.code());
+    }
+  }
+
+  @Test
   void aRevokedKeyIsRefusedLikeAnUnknownOne() throws Exception {
     var url = Calls.url(bedrock, HAIKU, BedrockOperation.INVOKE_MODEL);
     bedrock.acceptKeys("new-key").revokeKeys(BedrockEmulator.DEFAULT_API_KEY);
