@@ -237,6 +237,37 @@ class BedrockProviderTest {
   }
 
   @Test
+  void anInterceptorThatReadsTheBodyFirstLeavesTheSentBodyWhole() throws Exception {
+    // e.g. a logging interceptor: it writes the body out once before the call writes it again
+    java.util.concurrent.atomic.AtomicReference<String> logged =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    okhttp3.OkHttpClient reading =
+        new okhttp3.OkHttpClient.Builder()
+            .addInterceptor(
+                chain -> {
+                  okio.Buffer copy = new okio.Buffer();
+                  chain.request().body().writeTo(copy);
+                  logged.set(copy.readUtf8());
+                  return chain.proceed(chain.request());
+                })
+            .build();
+    try {
+      router =
+          ModelRouter.builder(guideConfig("\"bedrock_converse\": true"))
+              .addProviderFactory(BedrockProviderFactory.create())
+              .httpClient(reading)
+              .build();
+      assertEquals(BedrockEmulator.DEFAULT_TEXT, router.chat(hello(HAIKU)).text());
+      String sent = bedrock.takeRequest().body();
+      assertTrue(sent.contains("\"messages\""), sent);
+      assertEquals(logged.get(), sent);
+    } finally {
+      reading.dispatcher().executorService().shutdown();
+      reading.connectionPool().evictAll();
+    }
+  }
+
+  @Test
   void throttledCallIsRetriedWithBackoffThenSucceeds() {
     bedrock.failNext(2, BedrockErrorType.THROTTLING);
     assertEquals(BedrockEmulator.DEFAULT_TEXT, invokeRouter().chat(hello(HAIKU)).text());
