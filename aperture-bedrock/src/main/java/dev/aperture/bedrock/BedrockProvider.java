@@ -236,7 +236,7 @@ public final class BedrockProvider implements Provider {
       if (b == null) {
         b = encode();
         if (b.size() != length) {
-          throw new IOException(
+          throw new IllegalStateException(
               "the request encoded to " + b.size() + " bytes on a second write, not " + length);
         }
       }
@@ -538,8 +538,10 @@ public final class BedrockProvider implements Provider {
         betas.addAll(e.getValue());
       }
     }
+    // A model for which Bedrock refused betas recently starts at the step that worked then.
+    int step = betaMemory.step(route.upstreamModel());
     AnthropicPassthrough.InvokeRequest invokeRequest =
-        AnthropicPassthrough.invokeRequest(request.body(), betas);
+        AnthropicPassthrough.invokeRequest(request.body(), betas, BETA_STEPS.get(step));
     // Anthropic's own headers (version, betas) are in the body now; the body is JSON, and the
     // answer's media types are Bedrock's, whatever the caller accepts from Anthropic.
     Headers.Builder headers =
@@ -567,32 +569,40 @@ public final class BedrockProvider implements Provider {
     // Bedrock refuses a whole request over one beta it does not take ("invalid beta flag"), and
     // which it takes differs by model; Anthropic clients such as Claude Code send first-party-only
     // betas when they talk to a gateway. Such a refusal is retried with the betas Bedrock documents
-    // for Claude, then with none; the caller learns what was left out from a response header.
-    List<String> dropped = List.of();
-    if (sent.error != null && isInvalidBeta(sent.error) && !invokeRequest.betas().isEmpty()) {
-      for (java.util.function.Predicate<String> keep :
-          List.<java.util.function.Predicate<String>>of(DOCUMENTED_BETAS::contains, b -> false)) {
-        AnthropicPassthrough.InvokeRequest retry =
-            AnthropicPassthrough.invokeRequest(request.body(), betas, keep);
-        if (retry.dropped().size() == dropped.size()) {
-          continue; // each step keeps a subset of the last: the same betas as the refused request
-        }
-        sent.response.close();
-        log.info(
-            "provider '{}': Bedrock refused a beta for {}; retrying without {}",
-            config.id(),
-            route.upstreamModel(),
-            retry.dropped());
-        dropped = retry.dropped();
-        sent =
-            sendForward(
-                route.upstreamModel(),
-                retry.operation(),
-                upstreamHeaders,
-                RequestBody.create(retry.body(), JSON));
-        if (sent.error == null || !isInvalidBeta(sent.error)) {
-          break;
-        }
+    // for Claude, then with none; the step that worked is remembered for the model for a while, so
+    // the next requests do not pay a refused round trip first. The caller learns what was left out
+    // from a response header.
+    int firstStep = step;
+    while (sent.error != null
+        && isInvalidBeta(sent.error)
+        && !invokeRequest.betas().isEmpty()
+        && step + 1 < BETA_STEPS.size()) {
+      step++;
+      AnthropicPassthrough.InvokeRequest retry =
+          AnthropicPassthrough.invokeRequest(request.body(), betas, BETA_STEPS.get(step));
+      if (retry.dropped().size() == invokeRequest.dropped().size()) {
+        continue; // each step keeps a subset of the last: the same betas as the refused request
+      }
+      sent.response.close();
+      invokeRequest = retry;
+      sent =
+          sendForward(
+              route.upstreamModel(),
+              retry.operation(),
+              upstreamHeaders,
+              RequestBody.create(retry.body(), JSON));
+    }
+    List<String> dropped = invokeRequest.dropped();
+    if (step > firstStep && (sent.error == null || !isInvalidBeta(sent.error))) {
+      boolean first = betaMemory.remember(route.upstreamModel(), step);
+      String message =
+          "provider '{}': Bedrock refused betas for {}; leaving out {} for this model for the next"
+              + " {} minutes";
+      Object[] args = {config.id(), route.upstreamModel(), betaList(dropped), BetaMemory.MINUTES};
+      if (first) {
+        log.info(message, args);
+      } else {
+        log.debug(message, args);
       }
     }
     Response response = sent.response;
@@ -651,29 +661,86 @@ public final class BedrockProvider implements Provider {
    */
   static String betaList(List<String> betas) {
     StringBuilder sb = new StringBuilder();
+    int listed = 0;
     int odd = 0;
+    int more = 0;
     for (String b : betas) {
-      boolean plain = !b.isEmpty() && b.length() <= 128;
-      for (int i = 0; plain && i < b.length(); i++) {
-        char c = b.charAt(i);
-        plain =
-            (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9')
-                || c == '.'
-                || c == '_'
-                || c == '-';
-      }
-      if (plain) {
-        sb.append(sb.length() == 0 ? "" : ",").append(b);
-      } else {
+      if (!isPlainBeta(b)) {
         odd++;
+      } else if (listed < MAX_LISTED_BETAS) {
+        sb.append(sb.length() == 0 ? "" : ",").append(b);
+        listed++;
+      } else {
+        more++;
       }
+    }
+    if (more > 0) {
+      sb.append(sb.length() == 0 ? "" : ",").append("(+").append(more).append(" more)");
     }
     if (odd > 0) {
       sb.append(sb.length() == 0 ? "" : ",").append('(').append(odd).append(" unprintable)");
     }
     return sb.toString();
+  }
+
+  private static final int MAX_LISTED_BETAS = 32;
+
+  private static boolean isPlainBeta(String b) {
+    if (b.isEmpty() || b.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < b.length(); i++) {
+      char c = b.charAt(i);
+      if (!((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '.'
+          || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The beta filters tried in turn: all, the documented ones, none. */
+  private static final List<java.util.function.Predicate<String>> BETA_STEPS =
+      List.of(b -> true, DOCUMENTED_BETAS::contains, b -> false);
+
+  private final BetaMemory betaMemory = new BetaMemory();
+
+  /**
+   * Per upstream model, the beta step that Bedrock last accepted after refusing an earlier one, for
+   * {@link #MINUTES} minutes (Bedrock may take a beta later); at most {@link #MAX_MODELS}.
+   */
+  static final class BetaMemory {
+    static final long MINUTES = 10;
+    private static final int MAX_MODELS = 256;
+
+    private record Entry(int step, long untilNanos) {}
+
+    private final Map<String, Entry> byModel = new java.util.concurrent.ConcurrentHashMap<>();
+
+    int step(String model) {
+      Entry e = byModel.get(model);
+      if (e == null) {
+        return 0;
+      }
+      if (System.nanoTime() - e.untilNanos > 0) {
+        byModel.remove(model, e);
+        return 0;
+      }
+      return e.step;
+    }
+
+    /** Remembers {@code step} for {@code model}; true when the model had none remembered. */
+    boolean remember(String model, int step) {
+      if (byModel.size() >= MAX_MODELS && !byModel.containsKey(model)) {
+        return true; // full: not remembered, so the next request learns again
+      }
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(MINUTES);
+      return byModel.put(model, new Entry(step, until)) == null;
+    }
   }
 
   private static boolean isInvalidBeta(BedrockException e) {

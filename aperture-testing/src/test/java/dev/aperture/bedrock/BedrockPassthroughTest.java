@@ -240,10 +240,45 @@ class BedrockPassthroughTest {
   }
 
   @Test
-  void aBetaListNeverCarriesUnprintableNamesIntoAHeader() {
+  void aBetaListNeverCarriesUnprintableNamesIntoAHeaderAndStaysShort() {
     assertEquals(
         "a-1,b_2.x,(2 unprintable)",
         BedrockProvider.betaList(List.of("a-1", "bad\r\nX-Injected: 1", "b_2.x", "é")));
+    List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      many.add("beta-" + i);
+    }
+    String listed = BedrockProvider.betaList(many);
+    assertTrue(listed.startsWith("beta-0,beta-1,"), listed);
+    assertTrue(listed.endsWith("beta-31,(+8 more)"), listed);
+  }
+
+  @Test
+  void theStepThatWorkedIsRememberedForTheModel() throws Exception {
+    bedrock.acceptBetas("interleaved-thinking-2025-05-14");
+    for (int i = 0; i < 3; i++) {
+      try (ForwardResponse r =
+          router == null
+              ? router()
+                  .forward(
+                      messagesWithBetas("oauth-2025-04-20,interleaved-thinking-2025-05-14", null))
+              : router.forward(
+                  messagesWithBetas("oauth-2025-04-20,interleaved-thinking-2025-05-14", null))) {
+        assertEquals(200, r.status());
+        assertEquals(
+            "oauth-2025-04-20", r.headers().get(BedrockProvider.DROPPED_BETAS_HEADER).get(0));
+        readAll(r);
+      }
+    }
+    // one refusal for the first request; the next two go straight with the documented betas
+    List<ReceivedRequest> sent = bedrock.requests();
+    assertEquals(4, sent.size());
+    assertEquals(400, sent.get(0).status());
+    for (int i = 1; i < 4; i++) {
+      assertEquals(200, sent.get(i).status());
+      assertEquals(
+          "interleaved-thinking-2025-05-14", sent.get(i).bodyAt("/anthropic_beta/0").orElseThrow());
+    }
   }
 
   @Test

@@ -20,6 +20,15 @@ import java.nio.ByteBuffer;
 final class DeltaScanner {
   private static final int MAX_DEPTH = 32;
 
+  /**
+   * Larger payloads go to Jackson: deltas are tens of bytes, and below this size no name or string
+   * can reach Jackson's read limits (50,000-character names, 20,000,000-character strings).
+   */
+  private static final int MAX_PAYLOAD_BYTES = 16 * 1024;
+
+  /** Jackson's limit on a number's length (StreamReadConstraints' default). */
+  private static final int MAX_NUMBER_CHARS = 1000;
+
   private static final byte[] CONTENT_BLOCK_INDEX = ascii("contentBlockIndex");
   private static final byte[] DELTA = ascii("delta");
   private static final byte[] TEXT = ascii("text");
@@ -51,6 +60,9 @@ final class DeltaScanner {
    * is outside the subset, and then {@code d} holds nothing reliable.
    */
   boolean read(ByteBuffer payload, ConverseStreamTranslator.Delta d) {
+    if (payload.remaining() > MAX_PAYLOAD_BYTES) {
+      return false;
+    }
     b = payload;
     pos = payload.position();
     end = payload.limit();
@@ -421,6 +433,7 @@ final class DeltaScanner {
 
   /** A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? followed by a delimiter. */
   private void skipNumber() throws Fallback {
+    int start = pos;
     if (peek() == '-') {
       pos++;
     }
@@ -446,6 +459,9 @@ final class DeltaScanner {
       if (digits() == 0) {
         throw Fallback.INSTANCE;
       }
+    }
+    if (pos - start > MAX_NUMBER_CHARS) {
+      throw Fallback.INSTANCE; // Jackson refuses it
     }
     endOfNumber(true);
   }

@@ -119,6 +119,31 @@ class DeltaScannerTest {
     }
   }
 
+  @Test
+  void inputsAtJacksonsReadLimitsAreLeftToJackson() {
+    String longNumber = "1".repeat(1_001);
+    String longName = "n".repeat(60_000);
+    String longText = "t".repeat(20_000);
+    String[] cases = {
+      "{\"contentBlockIndex\":0,\"p\":" + longNumber + ",\"delta\":{\"text\":\"x\"}}",
+      "{\"contentBlockIndex\":0,\"p\":0." + longNumber + ",\"delta\":{\"text\":\"x\"}}",
+      "{\"contentBlockIndex\":0,\"" + longName + "\":1,\"delta\":{\"text\":\"x\"}}",
+      "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"" + longText + "\"}}",
+    };
+    for (String p : cases) {
+      assertFalse(
+          scanner.read(
+              ByteBuffer.wrap(p.getBytes(StandardCharsets.UTF_8)),
+              new ConverseStreamTranslator.Delta()),
+          p.substring(0, 60));
+    }
+    // just inside: a 1,000-character number is Jackson's too, and the scanner agrees
+    assertTrue(
+        agree(
+            ("{\"contentBlockIndex\":0,\"p\":" + "1".repeat(1_000) + ",\"delta\":{\"text\":\"x\"}}")
+                .getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** Every truncation and many single-byte mutations of every payload: never a different answer. */
   @Test
   void mutationsNeverGiveAnAnswerJacksonWouldNot() {
