@@ -1507,12 +1507,6 @@ final class StreamingRequestDecoder {
   }
 
   /**
-   * The field names of the objects being copied, to notice a repeated field as the parser's own
-   * duplicate detection (turned off for speed) would. The names of the open objects are kept as a
-   * stack, each object's names after those of the object it is in; an object's names are scanned
-   * while it has few, and put in a set beyond that, so a huge object costs no more than it did.
-   */
-  /**
    * Compacted tool schemas by their exact bytes: direct-mapped and lock-free, at most {@link
    * #SLOTS} entries of up to {@link #MAX_BYTES} bytes each (a colliding schema replaces the older).
    */
@@ -1560,6 +1554,12 @@ final class StreamingRequestDecoder {
     }
   }
 
+  /**
+   * The field names of the objects being copied, to notice a repeated field as the parser's own
+   * duplicate detection (turned off for speed) would. The names of the open objects are kept as a
+   * stack, each object's names after those of the object it is in; an object's names are scanned
+   * while it has few, and put in a set beyond that, so a huge object costs no more than it did.
+   */
   private static final class FieldNames {
     private static final int SCAN_LIMIT = 8;
 

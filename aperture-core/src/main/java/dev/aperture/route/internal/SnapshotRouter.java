@@ -185,17 +185,22 @@ public final class SnapshotRouter implements ModelRouter {
         a.route,
         a.request,
         upstreamRequest(a.request, a.route),
-        new Call(s, a.route, a.request, streamed, a.buckets));
+        new Call(s, a.route, a.request, streamed, a.sessionId, a.buckets));
   }
 
-  /** A request admitted for dispatch: routed, granted, within quota, past the interceptors. */
-  private record Admission(Route route, ChatRequest request, List<ResolvedBucket> buckets) {}
+  /**
+   * A request admitted for dispatch: routed, granted, within quota, past the interceptors; its
+   * session id is the one the interceptors were shown (the caller's request's, computed once).
+   */
+  private record Admission(
+      Route route, ChatRequest request, String sessionId, List<ResolvedBucket> buckets) {}
 
   private Admission admit(Snapshot s, ChatRequest request) {
     Route route = s.route(request.model());
     List<ResolvedBucket> buckets = authorize(s, request.identity(), route);
+    String sessionId = SessionFingerprint.sessionId(request);
     if (interceptors.interceptors().isEmpty()) {
-      return new Admission(route, request, buckets);
+      return new Admission(route, request, sessionId, buckets);
     }
     ChatRequest after =
         interceptors.before(
@@ -204,14 +209,14 @@ public final class SnapshotRouter implements ModelRouter {
                 route.providerId(),
                 request.model(),
                 route.upstreamApi().configKey(),
-                SessionFingerprint.sessionId(request)),
+                sessionId),
             request);
     if (after.model().equals(request.model())) {
-      return new Admission(route, after, buckets);
+      return new Admission(route, after, sessionId, buckets);
     }
     // An interceptor chose another model: it must be routable and granted in its own right.
     Route rerouted = s.route(after.model());
-    return new Admission(rerouted, after, authorize(s, after.identity(), rerouted));
+    return new Admission(rerouted, after, sessionId, authorize(s, after.identity(), rerouted));
   }
 
   /** Checks grants and quotas; returns the quota buckets to debit afterwards. */
@@ -361,6 +366,7 @@ public final class SnapshotRouter implements ModelRouter {
         Route route,
         ChatRequest request,
         boolean streamed,
+        String sessionId,
         List<ResolvedBucket> buckets) {
       this(
           snapshot,
@@ -369,7 +375,7 @@ public final class SnapshotRouter implements ModelRouter {
           request.model(),
           request.inboundFormat().orElse(null),
           streamed,
-          SessionFingerprint.sessionId(request),
+          sessionId,
           buckets);
     }
 

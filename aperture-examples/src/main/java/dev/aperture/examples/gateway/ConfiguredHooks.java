@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configuration's {@code hooks} section as one interceptor of the gateway's router: every
- * webhook, in {@code preference} order, asked before each call (allow, block or modify), and told
- * of its usage record after. A reload swaps the whole set at once: {@link #prepare} builds and
- * checks the new set without installing it, {@link #install} puts it in force, so an invalid
- * section leaves the running hooks (and configuration) in place.
+ * webhook, in {@code preference} order, asked before each call (allow, block or modify); each is
+ * handed the call's usage record after (webhooks ignore it today). A webhook cannot change the
+ * caller's identity, and the router's chain checks the combined decision. A reload swaps the whole
+ * set at once: {@link #prepare} builds and checks the new set without installing it, {@link
+ * #install} puts it in force, so an invalid section leaves the running hooks (and configuration) in
+ * place.
  */
 final class ConfiguredHooks implements RequestInterceptor {
   private static final Logger log = LoggerFactory.getLogger(ConfiguredHooks.class);

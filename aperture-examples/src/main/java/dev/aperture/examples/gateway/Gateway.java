@@ -106,7 +106,9 @@ public final class Gateway implements AutoCloseable {
       // The configuration's webhooks, asked before every call; they reload with the file.
       ConfiguredHooks hooks = new ConfiguredHooks(hookClient);
       hooks.install(hooks.prepare(config));
-      reportHooks(hooks, console);
+      if (!hooks.hooks().isEmpty()) {
+        reportHooks(hooks, console);
+      }
       ModelRouterBuilder builder =
           ModelRouter.builder(config)
               .addProviderFactory(BedrockProviderFactory.create())
@@ -150,9 +152,14 @@ public final class Gateway implements AutoCloseable {
             next -> {
               // both checked before either changes: an invalid hook keeps the old configuration
               List<WebhookInterceptor> nextHooks = hooks.prepare(next);
+              boolean hadHooks = !hooks.hooks().isEmpty();
+              // Two publications: a call starting between them meets the new routes with the old
+              // hooks, which is harmless (hooks do not depend on routes).
               running.reload(next);
               hooks.install(nextHooks);
-              reportHooks(hooks, console);
+              if (hadHooks || !nextHooks.isEmpty()) {
+                reportHooks(hooks, console);
+              }
             });
       }
       return new Gateway(server, executor, router, sessions, watcher, embedded, hookClient);
@@ -174,10 +181,12 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Says which webhooks are in force (names and URLs only: never a hook's key). */
+  /** Says which webhooks are in force (their names only: never a URL or a key). */
   private static void reportHooks(ConfiguredHooks hooks, GatewayConsole console) {
     List<WebhookInterceptor> in = hooks.hooks();
-    if (!in.isEmpty()) {
+    if (in.isEmpty()) {
+      console.info("hooks: none in force");
+    } else {
       StringBuilder sb = new StringBuilder("hooks: ").append(in.size()).append(" in force:");
       for (WebhookInterceptor h : in) {
         sb.append(' ').append(h.name());
