@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Session ids for usage records: the client's own when it sent one, otherwise a fingerprint of the
@@ -32,18 +34,37 @@ public final class SessionFingerprint {
     if (request.sessionId().isPresent() && !request.sessionId().get().isBlank()) {
       return request.sessionId().get();
     }
-    boolean system = false;
+    int systems = 0;
+    Message system = null;
     Message firstUser = null;
     for (Message m : request.messages()) {
       if (m.role() == Role.SYSTEM) {
-        system = true;
+        systems++;
+        system = m;
       } else if (m.role() == Role.USER && firstUser == null) {
         firstUser = m;
       }
     }
-    if (firstUser == null && !system) {
+    if (firstUser == null && systems == 0) {
       return Ids.randomUuid().toString();
     }
+    if (systems <= 1) {
+      // Every turn of a conversation repeats its start: the id of the same two texts is reused.
+      String systemText = system == null ? null : system.text();
+      String userText = firstUser == null ? null : firstUser.text();
+      String known = RECENT.get(systemText, userText);
+      if (known != null) {
+        return known;
+      }
+      String id = digest(request, firstUser);
+      RECENT.put(systemText, userText, id);
+      return id;
+    }
+    return digest(request, firstUser);
+  }
+
+  /** The SHA-256 id of the conversation's start. */
+  private static String digest(ChatRequest request, Message firstUser) {
     // The digest of "system:<text>\n" per system message, then "user:<first user text>", fed
     // piecewise: the same bytes as the concatenated seed, without building it.
     Hasher h = HASHER.get();
@@ -60,6 +81,58 @@ public final class SessionFingerprint {
       h.update(firstUser.text());
     }
     return h.finish();
+  }
+
+  /**
+   * Recent (system text, first user text) pairs and their ids, direct-mapped by the texts' lengths
+   * and a few of their characters; a hit is confirmed by full equality, so a cached id is exactly
+   * the digest the texts would give. Pairs longer than {@link #MAX_CACHED_CHARS} are not kept.
+   */
+  private static final RecentIds RECENT = new RecentIds();
+
+  private static final int MAX_CACHED_CHARS = 64 * 1024;
+
+  static final class RecentIds {
+    private static final int SLOTS = 64;
+
+    private record Entry(String system, String user, String id) {}
+
+    private final AtomicReferenceArray<Entry> slots = new AtomicReferenceArray<>(SLOTS);
+
+    String get(String system, String user) {
+      Entry e = slots.get(slot(system, user));
+      return e != null && Objects.equals(e.system, system) && Objects.equals(e.user, user)
+          ? e.id
+          : null;
+    }
+
+    void put(String system, String user, String id) {
+      if (length(system) + length(user) <= MAX_CACHED_CHARS) {
+        slots.set(slot(system, user), new Entry(system, user, id));
+      }
+    }
+
+    private static int length(String s) {
+      return s == null ? 0 : s.length();
+    }
+
+    /** From lengths and sampled characters: cheap, where a full hash would cost a pass. */
+    private static int slot(String system, String user) {
+      int h = 31 * sample(system) + sample(user);
+      return (h ^ (h >>> 7) ^ (h >>> 15)) & (SLOTS - 1);
+    }
+
+    private static int sample(String s) {
+      if (s == null) {
+        return -1;
+      }
+      int n = s.length();
+      int h = n;
+      for (int i = 0; i < 8 && i < n; i++) {
+        h = 31 * h + s.charAt(i) + 7 * s.charAt(n - 1 - i) + 3 * s.charAt((int) ((long) n * i / 8));
+      }
+      return h;
+    }
   }
 
   /** A stable 32-hex-digit id derived from {@code text}. */

@@ -87,6 +87,34 @@ class SessionFingerprintTest {
   }
 
   @Test
+  void repeatedConversationStartsReuseTheirIdButNeverAnotherConversations() throws Exception {
+    // same lengths and the same sampled characters, different in the middle: one slot, two ids
+    String a = "x".repeat(501) + "A" + "x".repeat(499);
+    String b = "x".repeat(501) + "B" + "x".repeat(499);
+    for (int round = 0; round < 3; round++) {
+      assertEquals(
+          expected("system:sys\nuser:" + a),
+          SessionFingerprint.sessionId(
+              request(List.of(Message.system("sys"), Message.user(new String(a.toCharArray()))))));
+      assertEquals(
+          expected("system:sys\nuser:" + b),
+          SessionFingerprint.sessionId(
+              request(List.of(Message.system("sys"), Message.user(new String(b.toCharArray()))))));
+      assertEquals(
+          expected("user:" + a), SessionFingerprint.sessionId(request(List.of(Message.user(a)))));
+    }
+    // a system message without text still counts ("system:\n"), unlike no system message
+    ChatRequest emptySystem =
+        request(
+            List.of(
+                new Message(dev.aperture.chat.Role.SYSTEM, List.of(new ContentPart.Text(""))),
+                Message.user("hi")));
+    assertEquals(expected("system:\nuser:hi"), SessionFingerprint.sessionId(emptySystem));
+    assertEquals(
+        expected("user:hi"), SessionFingerprint.sessionId(request(List.of(Message.user("hi")))));
+  }
+
+  @Test
   void multiPartUserTextIsJoined() throws Exception {
     ChatRequest r =
         request(List.of(Message.user(new ContentPart.Text("ab"), new ContentPart.Text("cd"))));
