@@ -150,7 +150,8 @@ final class StreamingRequestDecoder {
       }
       int from = (int) start;
       int to = (int) end;
-      String cached = schemas.get(input, from, to);
+      int hash = SchemaCache.hash(input, from, to);
+      String cached = schemas.get(input, from, to, hash);
       if (cached != null) {
         return cached;
       }
@@ -163,7 +164,7 @@ final class StreamingRequestDecoder {
           throw DECLINE;
         }
       }
-      schemas.put(input, from, to, compacted);
+      schemas.put(input, from, to, hash, compacted);
       return compacted;
     }
 
@@ -1518,20 +1519,19 @@ final class StreamingRequestDecoder {
 
     private final AtomicReferenceArray<Entry> slots = new AtomicReferenceArray<>(SLOTS);
 
-    String get(byte[] b, int from, int to) {
+    /** The text cached for {@code b[from, to)}, whose {@link #hash} is {@code h}; or null. */
+    String get(byte[] b, int from, int to, int h) {
       if (to - from > MAX_BYTES) {
         return null;
       }
-      int h = hash(b, from, to);
       Entry e = slots.get(h & (SLOTS - 1));
       return e != null && e.hash == h && Arrays.equals(e.raw, 0, e.raw.length, b, from, to)
           ? e.compact
           : null;
     }
 
-    void put(byte[] b, int from, int to, String compact) {
+    void put(byte[] b, int from, int to, int h, String compact) {
       if (to - from <= MAX_BYTES) {
-        int h = hash(b, from, to);
         slots.set(h & (SLOTS - 1), new Entry(Arrays.copyOfRange(b, from, to), h, compact));
       }
     }
@@ -1540,7 +1540,7 @@ final class StreamingRequestDecoder {
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Eight bytes a step: this runs over every schema of every request. */
-    private static int hash(byte[] b, int from, int to) {
+    static int hash(byte[] b, int from, int to) {
       long h = to - from;
       int i = from;
       for (; i + 8 <= to; i += 8) {

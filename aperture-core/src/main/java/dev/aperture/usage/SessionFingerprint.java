@@ -56,14 +56,25 @@ public final class SessionFingerprint {
       if (known != null) {
         return known;
       }
-      String id = digest(request, firstUser);
+      Hasher h = HASHER.get();
+      h.reset();
+      if (systemText != null) {
+        h.update(SYSTEM);
+        h.update(systemText);
+        h.update('\n');
+      }
+      h.update(USER);
+      if (userText != null) {
+        h.update(userText);
+      }
+      String id = h.finish();
       RECENT.put(systemText, userText, id);
       return id;
     }
     return digest(request, firstUser);
   }
 
-  /** The SHA-256 id of the conversation's start. */
+  /** The SHA-256 id of a conversation's start with several system messages. */
   private static String digest(ChatRequest request, Message firstUser) {
     // The digest of "system:<text>\n" per system message, then "user:<first user text>", fed
     // piecewise: the same bytes as the concatenated seed, without building it.

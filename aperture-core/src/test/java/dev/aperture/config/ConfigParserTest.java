@@ -298,6 +298,9 @@ class ConfigParserTest {
       assertTrue(issue.message().contains("not acted on"), issue.message());
     }
     assertTrue(issues.get(4).message().contains("unknown section \"dashbord\""));
+    assertTrue(
+        issues.get(0).message().contains("WebhookInterceptor.fromConfig"),
+        "hooks can be acted on: " + issues.get(0).message());
   }
 
   @Test

@@ -183,7 +183,13 @@ public final class ConfigReader {
       }
       config.putOtherSection(key, e.getValue().toString());
       String at = ConfigPath.key(ConfigPath.ROOT, key);
-      if (KEPT_SECTIONS.contains(key)) {
+      if (key.equals("hooks")) {
+        issues.warning(
+            at,
+            "section \"hooks\" is kept but not acted on by ModelRouter itself: add the webhooks"
+                + " WebhookInterceptor.fromConfig builds from it as interceptors (the example"
+                + " gateway does)");
+      } else if (KEPT_SECTIONS.contains(key)) {
         issues.warning(
             at,
             "section \"" + key + "\" is kept but not acted on: this library does not implement it");

@@ -2,6 +2,8 @@ package dev.aperture.examples.gateway;
 
 import dev.aperture.access.InterceptContext;
 import dev.aperture.access.InterceptDecision;
+import dev.aperture.access.InterceptorChain;
+import dev.aperture.access.RequestBlockedException;
 import dev.aperture.access.RequestInterceptor;
 import dev.aperture.access.WebhookInterceptor;
 import dev.aperture.chat.ChatRequest;
@@ -10,23 +12,22 @@ import dev.aperture.config.ConfigException;
 import dev.aperture.usage.UsageRecord;
 import java.util.List;
 import okhttp3.OkHttpClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The configuration's {@code hooks} section as one interceptor of the gateway's router: every
  * webhook, in {@code preference} order, asked before each call (allow, block or modify); each is
- * handed the call's usage record after (webhooks ignore it today). A webhook cannot change the
- * caller's identity, and the router's chain checks the combined decision. A reload swaps the whole
- * set at once: {@link #prepare} builds and checks the new set without installing it, {@link
- * #install} puts it in force, so an invalid section leaves the running hooks (and configuration) in
- * place.
+ * handed the call's usage record after (webhooks ignore it today). The hooks run as an {@link
+ * InterceptorChain} of their own, so each hook's decision is checked as the router's chain checks
+ * an interceptor's. A reload swaps the whole set at once: {@link #prepare} builds and checks the
+ * new set without installing it, {@link #install} puts it in force, so an invalid section leaves
+ * the running hooks (and configuration) in place.
  */
 final class ConfiguredHooks implements RequestInterceptor {
-  private static final Logger log = LoggerFactory.getLogger(ConfiguredHooks.class);
-
   private final OkHttpClient client;
-  private volatile List<WebhookInterceptor> hooks = List.of();
+  private volatile Installed installed = new Installed(List.of(), InterceptorChain.EMPTY);
+
+  /** The hooks in force and their chain, swapped together. */
+  private record Installed(List<WebhookInterceptor> hooks, InterceptorChain chain) {}
 
   ConfiguredHooks(OkHttpClient client) {
     this.client = client;
@@ -44,42 +45,34 @@ final class ConfiguredHooks implements RequestInterceptor {
 
   /** Puts {@code prepared} in force for the calls that start from now on. */
   void install(List<WebhookInterceptor> prepared) {
-    hooks = List.copyOf(prepared);
+    List<WebhookInterceptor> next = List.copyOf(prepared);
+    installed = new Installed(next, InterceptorChain.of(next));
   }
 
   /** The hooks in force, in the order they are asked. */
   List<WebhookInterceptor> hooks() {
-    return hooks;
+    return installed.hooks();
   }
 
+  /** The hooks' own chain decides; its block becomes this interceptor's. */
   @Override
   public InterceptDecision before(InterceptContext context, ChatRequest request) {
-    ChatRequest current = request;
-    for (WebhookInterceptor hook : hooks) {
-      InterceptDecision decision = hook.before(context, current);
-      if (decision instanceof InterceptDecision.Block) {
-        return decision;
-      }
-      if (decision instanceof InterceptDecision.Modify m) {
-        current = m.request();
-      }
+    ChatRequest after;
+    try {
+      after = installed.chain().before(context, request);
+    } catch (RequestBlockedException e) {
+      return InterceptDecision.block(e.httpStatus(), e.getMessage());
     }
-    return current == request ? InterceptDecision.allow() : InterceptDecision.modify(current);
+    return after == request ? InterceptDecision.allow() : InterceptDecision.modify(after);
   }
 
   @Override
   public void after(UsageRecord record) {
-    for (WebhookInterceptor hook : hooks) {
-      try {
-        hook.after(record);
-      } catch (RuntimeException e) {
-        log.warn("hook {} failed after the call", hook, e);
-      }
-    }
+    installed.chain().after(record);
   }
 
   @Override
   public String toString() {
-    return "ConfiguredHooks" + hooks;
+    return "ConfiguredHooks" + installed.hooks();
   }
 }
