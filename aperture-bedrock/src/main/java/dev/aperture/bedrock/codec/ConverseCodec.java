@@ -3,6 +3,7 @@ package dev.aperture.bedrock.codec;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.bedrock.codec.PreparedRequest.PreparedTool;
 import dev.aperture.bedrock.codec.PreparedRequest.Turn;
@@ -13,6 +14,7 @@ import dev.aperture.chat.ImmutableChatResponse;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.ToolChoice;
 import dev.aperture.chat.Usage;
+import dev.aperture.internal.JsonText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -564,13 +566,62 @@ public final class ConverseCodec {
     }
   }
 
+  // Field names and values written on every call, encoded once.
+  private static final SerializedString F_ANY = new SerializedString("any");
+  private static final SerializedString F_AUTO = new SerializedString("auto");
+  private static final SerializedString F_BYTES = new SerializedString("bytes");
+  private static final SerializedString F_CACHE_POINT = new SerializedString("cachePoint");
+  private static final SerializedString F_CONTENT = new SerializedString("content");
+  private static final SerializedString F_DESCRIPTION = new SerializedString("description");
+  private static final SerializedString F_DOCUMENT = new SerializedString("document");
+  private static final SerializedString F_IMAGE = new SerializedString("image");
+  private static final SerializedString F_INFERENCE_CONFIG =
+      new SerializedString("inferenceConfig");
+  private static final SerializedString F_INPUT = new SerializedString("input");
+  private static final SerializedString F_INPUT_SCHEMA = new SerializedString("inputSchema");
+  private static final SerializedString F_JSON = new SerializedString("json");
+  private static final SerializedString F_MESSAGES = new SerializedString("messages");
+  private static final SerializedString F_NAME = new SerializedString("name");
+  private static final SerializedString F_REASONING_CONTENT =
+      new SerializedString("reasoningContent");
+  private static final SerializedString F_REASONING_TEXT = new SerializedString("reasoningText");
+  private static final SerializedString F_REDACTED_CONTENT =
+      new SerializedString("redactedContent");
+  private static final SerializedString F_ROLE = new SerializedString("role");
+  private static final SerializedString F_SIGNATURE = new SerializedString("signature");
+  private static final SerializedString F_SOURCE = new SerializedString("source");
+  private static final SerializedString F_STOP_SEQUENCES = new SerializedString("stopSequences");
+  private static final SerializedString F_SYSTEM = new SerializedString("system");
+  private static final SerializedString F_TEXT = new SerializedString("text");
+  private static final SerializedString F_TOOL = new SerializedString("tool");
+  private static final SerializedString F_TOOL_CHOICE = new SerializedString("toolChoice");
+  private static final SerializedString F_TOOL_CONFIG = new SerializedString("toolConfig");
+  private static final SerializedString F_TOOL_RESULT = new SerializedString("toolResult");
+  private static final SerializedString F_TOOL_SPEC = new SerializedString("toolSpec");
+  private static final SerializedString F_TOOL_USE = new SerializedString("toolUse");
+  private static final SerializedString F_TOOL_USE_ID = new SerializedString("toolUseId");
+  private static final SerializedString F_TOOLS = new SerializedString("tools");
+  private static final SerializedString V_USER = new SerializedString("user");
+  private static final SerializedString V_ASSISTANT = new SerializedString("assistant");
+
+  private static void startObject(JsonGenerator g, SerializedString name) throws IOException {
+    g.writeFieldName(name);
+    g.writeStartObject();
+  }
+
+  private static void startArray(JsonGenerator g, SerializedString name) throws IOException {
+    g.writeFieldName(name);
+    g.writeStartArray();
+  }
+
   private static void writeMessages(JsonGenerator g, List<Turn> turns) throws IOException {
-    g.writeArrayFieldStart("messages");
+    startArray(g, F_MESSAGES);
     for (int t = 0; t < turns.size(); t++) {
       Turn turn = turns.get(t);
       g.writeStartObject();
-      g.writeStringField("role", turn.isUser() ? "user" : "assistant");
-      g.writeArrayFieldStart("content");
+      g.writeFieldName(F_ROLE);
+      g.writeString(turn.isUser() ? V_USER : V_ASSISTANT);
+      startArray(g, F_CONTENT);
       for (ContentPart part : turn.parts()) {
         writeBlock(g, part, t);
       }
@@ -584,7 +635,7 @@ public final class ConverseCodec {
     if (system.isEmpty()) {
       return;
     }
-    g.writeArrayFieldStart("system");
+    startArray(g, F_SYSTEM);
     for (ContentPart part : system) {
       writeBlock(g, part, -1);
     }
@@ -595,37 +646,37 @@ public final class ConverseCodec {
   private static void writeBlock(JsonGenerator g, ContentPart part, int turn) throws IOException {
     g.writeStartObject();
     if (part instanceof ContentPart.Text t) {
-      g.writeStringField("text", t.text());
+      JsonText.writeField(g, F_TEXT, t.text());
     } else if (part instanceof ContentPart.Image image) {
-      g.writeFieldName("image");
+      g.writeFieldName(F_IMAGE);
       writeImage(g, image, turn);
     } else if (part instanceof ContentPart.Document document) {
-      g.writeFieldName("document");
+      g.writeFieldName(F_DOCUMENT);
       writeDocument(g, document);
     } else if (part instanceof ContentPart.ToolCall call) {
-      g.writeObjectFieldStart("toolUse");
-      g.writeStringField("toolUseId", call.id());
-      g.writeStringField("name", call.name());
-      g.writeFieldName("input");
+      startObject(g, F_TOOL_USE);
+      JsonText.writeField(g, F_TOOL_USE_ID, call.id());
+      JsonText.writeField(g, F_NAME, call.name());
+      g.writeFieldName(F_INPUT);
       g.writeRawValue(call.argumentsJson());
       g.writeEndObject();
     } else if (part instanceof ContentPart.ToolResult result) {
       writeToolResult(g, result, turn);
     } else if (part instanceof ContentPart.Reasoning reasoning) {
-      g.writeObjectFieldStart("reasoningContent");
-      g.writeObjectFieldStart("reasoningText");
-      g.writeStringField("text", reasoning.text());
+      startObject(g, F_REASONING_CONTENT);
+      startObject(g, F_REASONING_TEXT);
+      JsonText.writeField(g, F_TEXT, reasoning.text());
       if (reasoning.signature() != null) {
-        g.writeStringField("signature", reasoning.signature());
+        JsonText.writeField(g, F_SIGNATURE, reasoning.signature());
       }
       g.writeEndObject();
       g.writeEndObject();
     } else if (part instanceof ContentPart.RedactedReasoning redacted) {
-      g.writeObjectFieldStart("reasoningContent");
-      g.writeStringField("redactedContent", redacted.data());
+      startObject(g, F_REASONING_CONTENT);
+      JsonText.writeField(g, F_REDACTED_CONTENT, redacted.data());
       g.writeEndObject();
     } else if (part instanceof ContentPart.CachePoint cachePoint) {
-      g.writeObjectFieldStart("cachePoint");
+      startObject(g, F_CACHE_POINT);
       g.writeStringField("type", "default");
       if (cachePoint.ttl() != null) {
         g.writeStringField("ttl", cachePoint.ttl());
@@ -640,12 +691,12 @@ public final class ConverseCodec {
 
   private static void writeToolResult(JsonGenerator g, ContentPart.ToolResult result, int turn)
       throws IOException {
-    g.writeObjectFieldStart("toolResult");
-    g.writeStringField("toolUseId", result.toolCallId());
-    g.writeArrayFieldStart("content");
+    startObject(g, F_TOOL_RESULT);
+    JsonText.writeField(g, F_TOOL_USE_ID, result.toolCallId());
+    startArray(g, F_CONTENT);
     if (result.content().isEmpty()) {
       g.writeStartObject();
-      g.writeStringField("text", EMPTY_TOOL_RESULT_TEXT);
+      JsonText.writeField(g, F_TEXT, EMPTY_TOOL_RESULT_TEXT);
       g.writeEndObject();
     }
     for (ContentPart part : result.content()) {
@@ -668,8 +719,8 @@ public final class ConverseCodec {
     }
     g.writeStartObject();
     g.writeStringField("format", imageFormat(image.mediaType(), turn));
-    g.writeObjectFieldStart("source");
-    g.writeStringField("bytes", image.base64Data());
+    startObject(g, F_SOURCE);
+    JsonText.writeField(g, F_BYTES, image.base64Data());
     g.writeEndObject();
     g.writeEndObject();
   }
@@ -703,9 +754,9 @@ public final class ConverseCodec {
       throws IOException {
     g.writeStartObject();
     g.writeStringField("format", document.format().toLowerCase(Locale.ROOT));
-    g.writeStringField("name", documentName(document.name()));
-    g.writeObjectFieldStart("source");
-    g.writeStringField("bytes", document.base64Data());
+    JsonText.writeField(g, F_NAME, documentName(document.name()));
+    startObject(g, F_SOURCE);
+    JsonText.writeField(g, F_BYTES, document.base64Data());
     g.writeEndObject();
     g.writeEndObject();
   }
@@ -754,7 +805,7 @@ public final class ConverseCodec {
     if (!any) {
       return;
     }
-    g.writeObjectFieldStart("inferenceConfig");
+    startObject(g, F_INFERENCE_CONFIG);
     if (request.maxTokens().isPresent()) {
       g.writeNumberField("maxTokens", request.maxTokens().getAsInt());
     }
@@ -765,7 +816,7 @@ public final class ConverseCodec {
       g.writeNumberField("topP", request.topP().getAsDouble());
     }
     if (!request.stopSequences().isEmpty()) {
-      g.writeArrayFieldStart("stopSequences");
+      startArray(g, F_STOP_SEQUENCES);
       for (String s : request.stopSequences()) {
         g.writeString(s);
       }
@@ -783,17 +834,17 @@ public final class ConverseCodec {
     if (tools.isEmpty() || (none && !prepared.historyHasToolBlocks())) {
       return;
     }
-    g.writeObjectFieldStart("toolConfig");
-    g.writeArrayFieldStart("tools");
+    startObject(g, F_TOOL_CONFIG);
+    startArray(g, F_TOOLS);
     for (PreparedTool tool : tools) {
       g.writeStartObject();
-      g.writeObjectFieldStart("toolSpec");
-      g.writeStringField("name", tool.name());
+      startObject(g, F_TOOL_SPEC);
+      JsonText.writeField(g, F_NAME, tool.name());
       if (!tool.description().isEmpty()) {
-        g.writeStringField("description", tool.description());
+        JsonText.writeField(g, F_DESCRIPTION, tool.description());
       }
-      g.writeObjectFieldStart("inputSchema");
-      g.writeFieldName("json");
+      startObject(g, F_INPUT_SCHEMA);
+      g.writeFieldName(F_JSON);
       RequestHygiene.writeSchema(g, tool.schemaJson());
       g.writeEndObject();
       g.writeEndObject();
@@ -801,14 +852,14 @@ public final class ConverseCodec {
     }
     g.writeEndArray();
     if (choice != null && !none) {
-      g.writeObjectFieldStart("toolChoice");
+      startObject(g, F_TOOL_CHOICE);
       if (choice.kind() == ToolChoice.Kind.AUTO) {
-        g.writeObjectFieldStart("auto");
+        startObject(g, F_AUTO);
       } else if (choice.kind() == ToolChoice.Kind.ANY) {
-        g.writeObjectFieldStart("any");
+        startObject(g, F_ANY);
       } else {
-        g.writeObjectFieldStart("tool");
-        g.writeStringField("name", choice.toolName());
+        startObject(g, F_TOOL);
+        JsonText.writeField(g, F_NAME, choice.toolName());
       }
       g.writeEndObject();
       g.writeEndObject();

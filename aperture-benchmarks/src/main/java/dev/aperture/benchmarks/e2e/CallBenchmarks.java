@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -28,14 +29,22 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class CallBenchmarks {
+  /**
+   * How long the stub polls before it blocks; the e2e runner's concurrency-1 default. Run with
+   * {@code -t 16 -p stubSpinUs=0} for the concurrency-16 setting (16 polling stub threads would
+   * take the clients' cores).
+   */
+  @Param({"" + EndToEndBenchmark.DEFAULT_STUB_SPIN_US})
+  public int stubSpinUs;
+
   private Testbed bed;
   private final Contender.FirstEvent first = new Contender.FirstEvent();
 
   @Setup
   public void setUp() throws Exception {
     bed = Testbed.start(Fixtures.of(Fixtures.Size.TYPICAL), UsageListener.NONE);
-    // as the e2e runner does at concurrency 1 (one thread here): see StubServer#spinMicros
-    bed.stub.spinMicros(EndToEndBenchmark.DEFAULT_STUB_SPIN_US);
+    // see StubServer#spinMicros
+    bed.stub.spinMicros(stubSpinUs);
   }
 
   @TearDown

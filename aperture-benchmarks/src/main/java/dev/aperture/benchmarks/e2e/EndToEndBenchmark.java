@@ -58,6 +58,8 @@ public final class EndToEndBenchmark {
   private final Settings settings;
   private final com.sun.management.ThreadMXBean threads =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   /** Durations, in seconds. Warmup and measurement are per scenario and concurrency. */
   private record Settings(
@@ -151,6 +153,9 @@ public final class EndToEndBenchmark {
     long callerAllocCalls;
     long allAllocBytes;
     long allAllocCalls;
+    long processCpuNanos;
+    long clientCpuNanos;
+    long cpuCalls;
 
     synchronized void merge(Local l) {
       calls += l.calls;
@@ -195,6 +200,16 @@ public final class EndToEndBenchmark {
 
     double allAllocPerCall() {
       return allAllocCalls == 0 ? Double.NaN : (double) allAllocBytes / allAllocCalls;
+    }
+
+    /** CPU time of the whole process (clients, stub, GC, JIT) per call, in µs. */
+    double processCpuMicrosPerCall() {
+      return cpuCalls == 0 ? Double.NaN : processCpuNanos / 1e3 / cpuCalls;
+    }
+
+    /** CPU time of every Java thread but the stub's per call, in µs. */
+    double clientCpuMicrosPerCall() {
+      return cpuCalls == 0 ? Double.NaN : clientCpuNanos / 1e3 / cpuCalls;
     }
   }
 
@@ -376,6 +391,8 @@ public final class EndToEndBenchmark {
               }));
     }
     Map<Long, Long> before = allocation ? allocatedByThread(excluded) : null;
+    Map<Long, Long> cpuBefore = stats != null ? cpuByThread(excluded) : null;
+    long processCpu0 = stats != null ? os.getProcessCpuTime() : 0;
     long t0 = System.nanoTime();
     go.countDown();
     long calls = 0;
@@ -389,6 +406,12 @@ public final class EndToEndBenchmark {
     long elapsed = System.nanoTime() - t0;
     s.allCalls += calls;
     if (stats != null) {
+      stats.processCpuNanos += os.getProcessCpuTime() - processCpu0;
+      Map<Long, Long> cpuAfter = cpuByThread(excluded);
+      for (Map.Entry<Long, Long> e : cpuAfter.entrySet()) {
+        stats.clientCpuNanos += e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L);
+      }
+      stats.cpuCalls += calls;
       stats.seconds += elapsed / 1e9;
       if (allocation) {
         Map<Long, Long> after = allocatedByThread(excluded);
@@ -400,6 +423,19 @@ public final class EndToEndBenchmark {
         stats.allAllocCalls += calls;
       }
     }
+  }
+
+  /** CPU nanoseconds used so far by every live thread except {@code excluded}. */
+  private Map<Long, Long> cpuByThread(Set<Long> excluded) {
+    long[] ids = threads.getAllThreadIds();
+    long[] nanos = threads.getThreadCpuTime(ids);
+    Map<Long, Long> m = new HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      if (nanos[i] >= 0 && !excluded.contains(ids[i])) {
+        m.put(ids[i], nanos[i]);
+      }
+    }
+    return m;
   }
 
   /** Bytes allocated so far by every live thread except {@code excluded}. */
@@ -463,7 +499,7 @@ public final class EndToEndBenchmark {
       long records) {
     OUT.println();
     OUT.printf(
-        "%-26s %4s %10s %10s %10s %10s %11s %12s %12s%n",
+        "%-26s %4s %10s %10s %10s %10s %11s %10s %12s %12s%n",
         "scenario",
         "conc",
         "us/call",
@@ -471,6 +507,7 @@ public final class EndToEndBenchmark {
         "p99 us",
         "ttfe us",
         "calls/s",
+        "cpu us",
         "B/call thr",
         "B/call all");
     for (int concurrency : CONCURRENCY) {
@@ -478,7 +515,7 @@ public final class EndToEndBenchmark {
         Stats st = s.stats(concurrency);
         OUT.printf(
             Locale.ROOT,
-            "%-26s %4d %10.1f %10.1f %10.1f %10s %11.0f %12s %12s%n",
+            "%-26s %4d %10.1f %10.1f %10.1f %10s %11.0f %10.1f %12s %12s%n",
             s.name(),
             concurrency,
             st.meanMicros(),
@@ -486,6 +523,7 @@ public final class EndToEndBenchmark {
             st.percentileMicros(0.99),
             s.streaming ? String.format(Locale.ROOT, "%.1f", st.meanFirstMicros()) : "-",
             st.callsPerSecond(),
+            st.processCpuMicrosPerCall(),
             concurrency == 1 ? String.format(Locale.ROOT, "%.0f", st.callerAllocPerCall()) : "-",
             concurrency == 1 ? String.format(Locale.ROOT, "%.0f", st.allAllocPerCall()) : "-");
         String prefix = (s.streaming ? "stream_" : "") + s.contender.key();
@@ -499,6 +537,8 @@ public final class EndToEndBenchmark {
         put(out, prefix + "_p50_us" + suffix, st.percentileMicros(0.50));
         put(out, prefix + "_p99_us" + suffix, st.percentileMicros(0.99));
         put(out, prefix + "_calls_per_s" + suffix, st.callsPerSecond());
+        put(out, prefix + "_cpu_us_per_call" + suffix, st.processCpuMicrosPerCall());
+        put(out, prefix + "_client_cpu_us_per_call" + suffix, st.clientCpuMicrosPerCall());
         if (concurrency == 1) {
           put(out, prefix + "_alloc_bytes_per_call", st.callerAllocPerCall());
           put(out, prefix + "_alloc_all_threads_bytes_per_call", st.allAllocPerCall());
@@ -506,8 +546,9 @@ public final class EndToEndBenchmark {
       }
     }
     OUT.println(
-        "(B/call thr: allocated on the calling thread; B/call all: on every JVM thread but the"
-            + " stub's; both at concurrency 1)");
+        "(cpu us: CPU time of the whole process per call, stub, GC and JIT included; B/call thr:"
+            + " allocated on the calling thread; B/call all: on every JVM thread but the stub's; both"
+            + " at concurrency 1)");
 
     double rawC1 = unary(scenarios, "raw_okhttp", 1);
     double apC1 = unary(scenarios, "aperture", 1);
