@@ -3,6 +3,7 @@ package dev.aperture.openai;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -57,6 +58,15 @@ import java.util.Objects;
  * library's exceptions never contain credentials.
  */
 public final class OpenAiChatCodec {
+  // Field names and values of the answer, encoded once (the shared ones are OpenAiWire's).
+  private static final SerializedString F_CONTENT = new SerializedString("content");
+  private static final SerializedString F_MESSAGE = new SerializedString("message");
+  private static final SerializedString F_REASONING_CONTENT =
+      new SerializedString("reasoning_content");
+  private static final SerializedString F_ROLE = new SerializedString("role");
+  private static final SerializedString V_ASSISTANT = new SerializedString("assistant");
+  private static final SerializedString V_CHAT_COMPLETION = new SerializedString("chat.completion");
+
   private final Clock clock;
   private final ObjectMapper mapper;
   private final RequestDecoder decoder;
@@ -143,18 +153,24 @@ public final class OpenAiChatCodec {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
       g.writeStartObject();
-      g.writeStringField("id", response.id());
-      g.writeStringField("object", "chat.completion");
-      g.writeNumberField("created", clock.instant().getEpochSecond());
-      g.writeStringField("model", response.model());
-      g.writeArrayFieldStart("choices");
+      OpenAiWire.writeText(g, OpenAiWire.F_ID, response.id());
+      OpenAiWire.writeField(g, OpenAiWire.F_OBJECT, V_CHAT_COMPLETION);
+      g.writeFieldName(OpenAiWire.F_CREATED);
+      g.writeNumber(clock.instant().getEpochSecond());
+      OpenAiWire.writeText(g, OpenAiWire.F_MODEL, response.model());
+      g.writeFieldName(OpenAiWire.F_CHOICES);
+      g.writeStartArray();
       g.writeStartObject();
-      g.writeNumberField("index", 0);
-      g.writeObjectFieldStart("message");
+      g.writeFieldName(OpenAiWire.F_INDEX);
+      g.writeNumber(0);
+      g.writeFieldName(F_MESSAGE);
+      g.writeStartObject();
       writeAnswer(g, response);
       g.writeEndObject();
-      g.writeNullField("logprobs");
-      g.writeStringField("finish_reason", OpenAiWire.finishReason(response.stopReason()));
+      g.writeFieldName(OpenAiWire.F_LOGPROBS);
+      g.writeNull();
+      OpenAiWire.writeText(
+          g, OpenAiWire.F_FINISH_REASON, OpenAiWire.finishReason(response.stopReason()));
       g.writeEndObject();
       g.writeEndArray();
       OpenAiWire.writeUsageField(g, response.usage());
@@ -177,11 +193,11 @@ public final class OpenAiChatCodec {
         reasoning.append(r.text());
       }
     }
-    g.writeStringField("role", "assistant");
-    OpenAiWire.writeNullableString(g, "content", text == null ? null : text.toString());
+    OpenAiWire.writeField(g, F_ROLE, V_ASSISTANT);
+    OpenAiWire.writeText(g, F_CONTENT, text == null ? null : text.toString());
     g.writeNullField("refusal");
     if (reasoning != null) {
-      g.writeStringField("reasoning_content", reasoning.toString());
+      OpenAiWire.writeText(g, F_REASONING_CONTENT, reasoning.toString());
     }
     OpenAiWire.writeToolCalls(g, response.toolCalls());
   }

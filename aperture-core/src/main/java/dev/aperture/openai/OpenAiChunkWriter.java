@@ -2,6 +2,7 @@ package dev.aperture.openai;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.aperture.ApertureException;
 import dev.aperture.StreamException;
 import dev.aperture.chat.ChatEvent;
@@ -45,6 +46,14 @@ public final class OpenAiChunkWriter {
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  // Field names and values written in every chunk, encoded once (the shared ones are OpenAiWire's).
+  private static final SerializedString F_CONTENT = new SerializedString("content");
+  private static final SerializedString F_DELTA = new SerializedString("delta");
+  private static final SerializedString F_REASONING_CONTENT =
+      new SerializedString("reasoning_content");
+  private static final SerializedString F_USAGE = new SerializedString("usage");
+  private static final SerializedString V_CHUNK = new SerializedString("chat.completion.chunk");
 
   private enum State {
     NEW,
@@ -137,9 +146,9 @@ public final class OpenAiChunkWriter {
       throw badOrder("the stream did not begin with a start event");
     }
     if (event instanceof ChatEvent.TextDelta d) {
-      send(g -> g.writeStringField("content", d.text()));
+      send(g -> OpenAiWire.writeText(g, F_CONTENT, d.text()));
     } else if (event instanceof ChatEvent.ReasoningDelta d) {
-      send(g -> g.writeStringField("reasoning_content", d.text()));
+      send(g -> OpenAiWire.writeText(g, F_REASONING_CONTENT, d.text()));
     } else if (event instanceof ChatEvent.ToolCallStart s) {
       if (toolCallsByBlock.containsKey(s.index())) {
         throw badOrder("a second tool call start for content block " + s.index());
@@ -222,14 +231,13 @@ public final class OpenAiChunkWriter {
 
   private static DeltaFields toolCallStart(int toolIndex, String id, String name, String args) {
     return g -> {
-      g.writeArrayFieldStart("tool_calls");
+      startToolCall(g, toolIndex);
+      OpenAiWire.writeText(g, OpenAiWire.F_ID, id);
+      OpenAiWire.writeField(g, OpenAiWire.F_TYPE, OpenAiWire.V_FUNCTION);
+      g.writeFieldName(OpenAiWire.F_FUNCTION);
       g.writeStartObject();
-      g.writeNumberField("index", toolIndex);
-      g.writeStringField("id", id);
-      g.writeStringField("type", "function");
-      g.writeObjectFieldStart("function");
-      g.writeStringField("name", name);
-      g.writeStringField("arguments", args);
+      OpenAiWire.writeText(g, OpenAiWire.F_NAME, name);
+      OpenAiWire.writeText(g, OpenAiWire.F_ARGUMENTS, args);
       g.writeEndObject();
       g.writeEndObject();
       g.writeEndArray();
@@ -238,15 +246,23 @@ public final class OpenAiChunkWriter {
 
   private static DeltaFields toolCallArguments(int toolIndex, String fragment) {
     return g -> {
-      g.writeArrayFieldStart("tool_calls");
+      startToolCall(g, toolIndex);
+      g.writeFieldName(OpenAiWire.F_FUNCTION);
       g.writeStartObject();
-      g.writeNumberField("index", toolIndex);
-      g.writeObjectFieldStart("function");
-      g.writeStringField("arguments", fragment);
+      OpenAiWire.writeText(g, OpenAiWire.F_ARGUMENTS, fragment);
       g.writeEndObject();
       g.writeEndObject();
       g.writeEndArray();
     };
+  }
+
+  /** Opens the {@code tool_calls} array and its one call, and writes the call's {@code index}. */
+  private static void startToolCall(JsonGenerator g, int toolIndex) throws IOException {
+    g.writeFieldName(OpenAiWire.F_TOOL_CALLS);
+    g.writeStartArray();
+    g.writeStartObject();
+    g.writeFieldName(OpenAiWire.F_INDEX);
+    g.writeNumber(toolIndex);
   }
 
   /** Sends one chunk with {@code delta} and no finish reason. */
@@ -261,18 +277,23 @@ public final class OpenAiChunkWriter {
     buffer.writeBytes(DATA);
     try (JsonGenerator g = factory.createGenerator(buffer)) {
       writeChunkHeader(g);
-      g.writeArrayFieldStart("choices");
+      g.writeFieldName(OpenAiWire.F_CHOICES);
+      g.writeStartArray();
       g.writeStartObject();
-      g.writeNumberField("index", 0);
-      g.writeObjectFieldStart("delta");
+      g.writeFieldName(OpenAiWire.F_INDEX);
+      g.writeNumber(0);
+      g.writeFieldName(F_DELTA);
+      g.writeStartObject();
       delta.write(g);
       g.writeEndObject();
-      g.writeNullField("logprobs");
-      OpenAiWire.writeNullableString(g, "finish_reason", finishReason);
+      g.writeFieldName(OpenAiWire.F_LOGPROBS);
+      g.writeNull();
+      OpenAiWire.writeText(g, OpenAiWire.F_FINISH_REASON, finishReason);
       g.writeEndObject();
       g.writeEndArray();
       if (includeUsage) {
-        g.writeNullField("usage");
+        g.writeFieldName(F_USAGE);
+        g.writeNull();
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -285,7 +306,8 @@ public final class OpenAiChunkWriter {
     buffer.writeBytes(DATA);
     try (JsonGenerator g = factory.createGenerator(buffer)) {
       writeChunkHeader(g);
-      g.writeArrayFieldStart("choices");
+      g.writeFieldName(OpenAiWire.F_CHOICES);
+      g.writeStartArray();
       g.writeEndArray();
       OpenAiWire.writeUsageField(g, finish.usage());
       g.writeEndObject();
@@ -297,10 +319,11 @@ public final class OpenAiChunkWriter {
 
   private void writeChunkHeader(JsonGenerator g) throws IOException {
     g.writeStartObject();
-    g.writeStringField("id", id);
-    g.writeStringField("object", "chat.completion.chunk");
-    g.writeNumberField("created", created);
-    g.writeStringField("model", model);
+    OpenAiWire.writeText(g, OpenAiWire.F_ID, id);
+    OpenAiWire.writeField(g, OpenAiWire.F_OBJECT, V_CHUNK);
+    g.writeFieldName(OpenAiWire.F_CREATED);
+    g.writeNumber(created);
+    OpenAiWire.writeText(g, OpenAiWire.F_MODEL, model);
   }
 
   private void flushBuffer() {

@@ -1,10 +1,12 @@
 package dev.aperture.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.aperture.ApertureException;
 import dev.aperture.chat.ContentPart;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.Usage;
+import dev.aperture.internal.JsonText;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +31,22 @@ final class OpenAiWire {
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx");
 
   private static final Map<String, String> MEDIA_TYPE_BY_FORMAT = invert(FORMAT_BY_MEDIA_TYPE);
+
+  // Field names and values written in every answer and chunk, encoded once.
+  static final SerializedString F_ARGUMENTS = new SerializedString("arguments");
+  static final SerializedString F_CHOICES = new SerializedString("choices");
+  static final SerializedString F_CREATED = new SerializedString("created");
+  static final SerializedString F_FINISH_REASON = new SerializedString("finish_reason");
+  static final SerializedString F_FUNCTION = new SerializedString("function");
+  static final SerializedString F_ID = new SerializedString("id");
+  static final SerializedString F_INDEX = new SerializedString("index");
+  static final SerializedString F_LOGPROBS = new SerializedString("logprobs");
+  static final SerializedString F_MODEL = new SerializedString("model");
+  static final SerializedString F_NAME = new SerializedString("name");
+  static final SerializedString F_OBJECT = new SerializedString("object");
+  static final SerializedString F_TOOL_CALLS = new SerializedString("tool_calls");
+  static final SerializedString F_TYPE = new SerializedString("type");
+  static final SerializedString V_FUNCTION = new SerializedString("function");
 
   private OpenAiWire() {}
 
@@ -146,18 +164,40 @@ final class OpenAiWire {
     if (calls.isEmpty()) {
       return;
     }
-    g.writeArrayFieldStart("tool_calls");
+    g.writeFieldName(F_TOOL_CALLS);
+    g.writeStartArray();
     for (ContentPart.ToolCall call : calls) {
       g.writeStartObject();
-      g.writeStringField("id", call.id());
-      g.writeStringField("type", "function");
-      g.writeObjectFieldStart("function");
-      g.writeStringField("name", call.name());
-      g.writeStringField("arguments", call.argumentsJson());
+      writeText(g, F_ID, call.id());
+      writeField(g, F_TYPE, V_FUNCTION);
+      g.writeFieldName(F_FUNCTION);
+      g.writeStartObject();
+      writeText(g, F_NAME, call.name());
+      writeText(g, F_ARGUMENTS, call.argumentsJson());
       g.writeEndObject();
       g.writeEndObject();
     }
     g.writeEndArray();
+  }
+
+  /** {@code name: value}, a constant. */
+  static void writeField(JsonGenerator g, SerializedString name, SerializedString value)
+      throws IOException {
+    g.writeFieldName(name);
+    g.writeString(value);
+  }
+
+  /**
+   * {@code name: value} as {@code g.writeStringField} writes it ({@code null} when {@code value}
+   * is), long text written by {@link JsonText}.
+   */
+  static void writeText(JsonGenerator g, SerializedString name, String value) throws IOException {
+    g.writeFieldName(name);
+    if (value == null) {
+      g.writeNull();
+    } else {
+      JsonText.writeString(g, value);
+    }
   }
 
   static void writeNullableString(JsonGenerator g, String name, String value) throws IOException {

@@ -3,6 +3,7 @@ package dev.aperture.bedrock.codec;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.bedrock.codec.PreparedRequest.PreparedTool;
 import dev.aperture.bedrock.codec.PreparedRequest.Turn;
@@ -13,6 +14,7 @@ import dev.aperture.chat.ImmutableChatResponse;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.ToolChoice;
 import dev.aperture.chat.Usage;
+import dev.aperture.internal.JsonText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -447,25 +449,78 @@ public final class AnthropicInvokeCodec {
 
   // ---- request ----
 
+  // Field names and values written on every call, encoded once.
+  private static final SerializedString F_CACHE_CONTROL = new SerializedString("cache_control");
+  private static final SerializedString F_CONTENT = new SerializedString("content");
+  private static final SerializedString F_DATA = new SerializedString("data");
+  private static final SerializedString F_DESCRIPTION = new SerializedString("description");
+  private static final SerializedString F_ID = new SerializedString("id");
+  private static final SerializedString F_INPUT = new SerializedString("input");
+  private static final SerializedString F_INPUT_SCHEMA = new SerializedString("input_schema");
+  private static final SerializedString F_MEDIA_TYPE = new SerializedString("media_type");
+  private static final SerializedString F_MESSAGES = new SerializedString("messages");
+  private static final SerializedString F_NAME = new SerializedString("name");
+  private static final SerializedString F_ROLE = new SerializedString("role");
+  private static final SerializedString F_SIGNATURE = new SerializedString("signature");
+  private static final SerializedString F_SOURCE = new SerializedString("source");
+  private static final SerializedString F_SYSTEM = new SerializedString("system");
+  private static final SerializedString F_TEXT = new SerializedString("text");
+  private static final SerializedString F_THINKING = new SerializedString("thinking");
+  private static final SerializedString F_TITLE = new SerializedString("title");
+  private static final SerializedString F_TOOL_USE_ID = new SerializedString("tool_use_id");
+  private static final SerializedString F_TOOLS = new SerializedString("tools");
+  private static final SerializedString F_TYPE = new SerializedString("type");
+  private static final SerializedString F_URL = new SerializedString("url");
+  private static final SerializedString V_ASSISTANT = new SerializedString("assistant");
+  private static final SerializedString V_BASE64 = new SerializedString("base64");
+  private static final SerializedString V_DOCUMENT = new SerializedString("document");
+  private static final SerializedString V_EPHEMERAL = new SerializedString("ephemeral");
+  private static final SerializedString V_IMAGE = new SerializedString("image");
+  private static final SerializedString V_REDACTED_THINKING =
+      new SerializedString("redacted_thinking");
+  private static final SerializedString V_TEXT = new SerializedString("text");
+  private static final SerializedString V_THINKING = new SerializedString("thinking");
+  private static final SerializedString V_TOOL_RESULT = new SerializedString("tool_result");
+  private static final SerializedString V_TOOL_USE = new SerializedString("tool_use");
+  private static final SerializedString V_URL = new SerializedString("url");
+  private static final SerializedString V_USER = new SerializedString("user");
+
+  private static void startObject(JsonGenerator g, SerializedString name) throws IOException {
+    g.writeFieldName(name);
+    g.writeStartObject();
+  }
+
+  private static void startArray(JsonGenerator g, SerializedString name) throws IOException {
+    g.writeFieldName(name);
+    g.writeStartArray();
+  }
+
+  /** {@code "type": type}. */
+  private static void writeType(JsonGenerator g, SerializedString type) throws IOException {
+    g.writeFieldName(F_TYPE);
+    g.writeString(type);
+  }
+
   private static void writeSystem(JsonGenerator g, List<ContentPart> system) throws IOException {
     if (system.isEmpty()) {
       return;
     }
     if (system.size() == 1 && system.get(0) instanceof ContentPart.Text t) {
-      g.writeStringField("system", t.text());
+      JsonText.writeField(g, F_SYSTEM, t.text());
       return;
     }
-    g.writeFieldName("system");
+    g.writeFieldName(F_SYSTEM);
     writeBlocks(g, system, "system");
   }
 
   private static void writeMessages(JsonGenerator g, List<Turn> turns) throws IOException {
-    g.writeArrayFieldStart("messages");
+    startArray(g, F_MESSAGES);
     for (int t = 0; t < turns.size(); t++) {
       Turn turn = turns.get(t);
       g.writeStartObject();
-      g.writeStringField("role", turn.isUser() ? "user" : "assistant");
-      g.writeFieldName("content");
+      g.writeFieldName(F_ROLE);
+      g.writeString(turn.isUser() ? V_USER : V_ASSISTANT);
+      g.writeFieldName(F_CONTENT);
       writeBlocks(g, turn.parts(), "turn " + t);
       g.writeEndObject();
     }
@@ -503,47 +558,47 @@ public final class AnthropicInvokeCodec {
     }
     g.writeStartObject();
     if (part instanceof ContentPart.Text t) {
-      g.writeStringField("type", "text");
-      g.writeStringField("text", t.text());
+      writeType(g, V_TEXT);
+      JsonText.writeField(g, F_TEXT, t.text());
     } else if (part instanceof ContentPart.Image image) {
-      g.writeStringField("type", "image");
-      g.writeObjectFieldStart("source");
+      writeType(g, V_IMAGE);
+      startObject(g, F_SOURCE);
       if (image.isInline()) {
-        g.writeStringField("type", "base64");
-        g.writeStringField("media_type", image.mediaType());
-        g.writeStringField("data", image.base64Data());
+        writeType(g, V_BASE64);
+        JsonText.writeField(g, F_MEDIA_TYPE, image.mediaType());
+        JsonText.writeField(g, F_DATA, image.base64Data());
       } else {
-        g.writeStringField("type", "url");
-        g.writeStringField("url", image.url());
+        writeType(g, V_URL);
+        JsonText.writeField(g, F_URL, image.url());
       }
       g.writeEndObject();
     } else if (part instanceof ContentPart.Document document) {
       writeDocument(g, document, where);
     } else if (part instanceof ContentPart.ToolCall call) {
-      g.writeStringField("type", "tool_use");
-      g.writeStringField("id", call.id());
-      g.writeStringField("name", call.name());
-      g.writeFieldName("input");
+      writeType(g, V_TOOL_USE);
+      JsonText.writeField(g, F_ID, call.id());
+      JsonText.writeField(g, F_NAME, call.name());
+      g.writeFieldName(F_INPUT);
       g.writeRawValue(call.argumentsJson());
     } else if (part instanceof ContentPart.ToolResult result) {
-      g.writeStringField("type", "tool_result");
-      g.writeStringField("tool_use_id", result.toolCallId());
+      writeType(g, V_TOOL_RESULT);
+      JsonText.writeField(g, F_TOOL_USE_ID, result.toolCallId());
       if (!result.content().isEmpty()) {
-        g.writeFieldName("content");
+        g.writeFieldName(F_CONTENT);
         writeBlocks(g, result.content(), where);
       }
       if (result.isError()) {
         g.writeBooleanField("is_error", true);
       }
     } else if (part instanceof ContentPart.Reasoning reasoning) {
-      g.writeStringField("type", "thinking");
-      g.writeStringField("thinking", reasoning.text());
+      writeType(g, V_THINKING);
+      JsonText.writeField(g, F_THINKING, reasoning.text());
       if (reasoning.signature() != null) {
-        g.writeStringField("signature", reasoning.signature());
+        JsonText.writeField(g, F_SIGNATURE, reasoning.signature());
       }
     } else if (part instanceof ContentPart.RedactedReasoning redacted) {
-      g.writeStringField("type", "redacted_thinking");
-      g.writeStringField("data", redacted.data());
+      writeType(g, V_REDACTED_THINKING);
+      JsonText.writeField(g, F_DATA, redacted.data());
     }
     writeCacheControl(g, cachePoint);
     g.writeEndObject();
@@ -554,8 +609,8 @@ public final class AnthropicInvokeCodec {
     if (cachePoint == null) {
       return;
     }
-    g.writeObjectFieldStart("cache_control");
-    g.writeStringField("type", "ephemeral");
+    startObject(g, F_CACHE_CONTROL);
+    writeType(g, V_EPHEMERAL);
     if (cachePoint.ttl() != null) {
       g.writeStringField("ttl", cachePoint.ttl());
     }
@@ -564,22 +619,22 @@ public final class AnthropicInvokeCodec {
 
   private static void writeDocument(JsonGenerator g, ContentPart.Document document, String where)
       throws IOException {
-    g.writeStringField("type", "document");
-    g.writeObjectFieldStart("source");
+    writeType(g, V_DOCUMENT);
+    startObject(g, F_SOURCE);
     String format = document.format().toLowerCase(Locale.ROOT);
     switch (format) {
       case "pdf":
-        g.writeStringField("type", "base64");
+        writeType(g, V_BASE64);
         g.writeStringField("media_type", "application/pdf");
-        g.writeStringField("data", document.base64Data());
+        JsonText.writeField(g, F_DATA, document.base64Data());
         break;
       case "txt":
       case "md":
       case "csv":
       case "html":
-        g.writeStringField("type", "text");
+        writeType(g, V_TEXT);
         g.writeStringField("media_type", "text/plain");
-        g.writeStringField("data", decodeText(document, where));
+        JsonText.writeField(g, F_DATA, decodeText(document, where));
         break;
       default:
         throw new BedrockRequestException(
@@ -592,7 +647,7 @@ public final class AnthropicInvokeCodec {
     }
     g.writeEndObject();
     if (!document.name().isBlank()) {
-      g.writeStringField("title", document.name());
+      JsonText.writeField(g, F_TITLE, document.name());
     }
   }
 
@@ -663,14 +718,14 @@ public final class AnthropicInvokeCodec {
     if (tools.isEmpty()) {
       return;
     }
-    g.writeArrayFieldStart("tools");
+    startArray(g, F_TOOLS);
     for (PreparedTool tool : tools) {
       g.writeStartObject();
-      g.writeStringField("name", tool.name());
+      JsonText.writeField(g, F_NAME, tool.name());
       if (!tool.description().isEmpty()) {
-        g.writeStringField("description", tool.description());
+        JsonText.writeField(g, F_DESCRIPTION, tool.description());
       }
-      g.writeFieldName("input_schema");
+      g.writeFieldName(F_INPUT_SCHEMA);
       RequestHygiene.writeSchema(g, tool.schemaJson());
       g.writeEndObject();
     }
