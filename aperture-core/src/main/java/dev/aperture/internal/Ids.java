@@ -1,5 +1,6 @@
 package dev.aperture.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -16,5 +17,34 @@ public final class Ids {
     long msb = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
     long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
     return new UUID(msb, lsb);
+  }
+
+  private static final byte[] HEX = {
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'
+  };
+
+  /**
+   * {@code prefix} (ASCII) followed by the 32 lowercase hex digits of a random version 4 UUID
+   * without its dashes, e.g. {@code msg_3f2b…}: the same as {@code prefix +
+   * randomUuid().toString().replace("-", "")}, in one array.
+   */
+  public static String prefixedHex(String prefix) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    int n = prefix.length();
+    byte[] b = new byte[n + 32];
+    for (int i = 0; i < n; i++) {
+      char c = prefix.charAt(i);
+      if (c >= 0x80) {
+        throw new IllegalArgumentException("the prefix must be ASCII");
+      }
+      b[i] = (byte) c;
+    }
+    for (int i = 0; i < 16; i++) {
+      b[n + i] = HEX[(int) (msb >>> (60 - 4 * i)) & 0xF];
+      b[n + 16 + i] = HEX[(int) (lsb >>> (60 - 4 * i)) & 0xF];
+    }
+    return new String(b, StandardCharsets.ISO_8859_1);
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 final class ConverseStreamTranslator implements StreamTranslator {
   private final StreamBlocks blocks;
   private final DeltaScanner scanner = new DeltaScanner();
+  private byte[] payload = new byte[512]; // the delta being scanned, grown to the largest seen
   private String stopReason;
   private Usage usage;
   private Long latencyMillis;
@@ -90,9 +91,22 @@ final class ConverseStreamTranslator implements StreamTranslator {
    * unknown fields (such as the padding {@code "p"}) are skipped, and a payload that does not start
    * an object goes to {@link StreamFrames#payload} for its usual error.
    */
+  /** The scanner over a copy of the payload in a buffer kept for the stream. */
+  private boolean scanDelta(EventStreamMessage message, Delta d) {
+    int size = message.payloadSize();
+    if (size > DeltaScanner.MAX_PAYLOAD_BYTES) {
+      return false;
+    }
+    if (payload.length < size) {
+      payload = new byte[Math.max(size, payload.length * 2)];
+    }
+    message.copyPayload(payload, 0);
+    return scanner.read(payload, 0, size, d);
+  }
+
   private void delta(EventStreamMessage message, List<ChatEvent> out) {
     Delta d = new Delta();
-    if (!scanner.read(message.payloadView(), d)) {
+    if (!scanDelta(message, d)) {
       d = readWithJackson(message);
     }
     if (d.index == null) {

@@ -24,7 +24,7 @@ final class DeltaScanner {
    * Larger payloads go to Jackson: deltas are tens of bytes, and below this size no name or string
    * can reach Jackson's read limits (50,000-character names, 20,000,000-character strings).
    */
-  private static final int MAX_PAYLOAD_BYTES = 16 * 1024;
+  static final int MAX_PAYLOAD_BYTES = 16 * 1024;
 
   /** Jackson's limit on a number's length (StreamReadConstraints' default). */
   private static final int MAX_NUMBER_CHARS = 1000;
@@ -48,7 +48,7 @@ final class DeltaScanner {
     }
   }
 
-  private ByteBuffer b;
+  private byte[] b;
   private int pos;
   private int end;
   private int nameStart;
@@ -63,12 +63,26 @@ final class DeltaScanner {
     if (payload.remaining() > MAX_PAYLOAD_BYTES) {
       return false;
     }
+    if (payload.hasArray()) {
+      int from = payload.arrayOffset() + payload.position();
+      return read(payload.array(), from, from + payload.remaining(), d);
+    }
+    byte[] copy = new byte[payload.remaining()];
+    payload.duplicate().get(copy);
+    return read(copy, 0, copy.length, d);
+  }
+
+  /** {@link #read(ByteBuffer, ConverseStreamTranslator.Delta)} over {@code payload[from, to)}. */
+  boolean read(byte[] payload, int from, int to, ConverseStreamTranslator.Delta d) {
+    if (to - from > MAX_PAYLOAD_BYTES) {
+      return false;
+    }
     b = payload;
-    pos = payload.position();
-    end = payload.limit();
+    pos = from;
+    end = to;
     try {
       ws();
-      if (pos >= end || b.get(pos) != '{') {
+      if (pos >= end || b[pos] != '{') {
         return false; // not an object: the Jackson reading words the error
       }
       pos++;
@@ -206,7 +220,7 @@ final class DeltaScanner {
       return false;
     }
     for (int i = 0; i < name.length; i++) {
-      if (b.get(nameStart + i) != name[i]) {
+      if (b[nameStart + i] != name[i]) {
         return false;
       }
     }
@@ -233,7 +247,7 @@ final class DeltaScanner {
     int start = pos;
     long value = 0;
     while (pos < end) {
-      int d = b.get(pos);
+      int d = b[pos];
       if (d < '0' || d > '9') {
         break;
       }
@@ -241,7 +255,7 @@ final class DeltaScanner {
       pos++;
     }
     int digits = pos - start;
-    if (digits == 0 || digits > 9 || (digits > 1 && b.get(start) == '0')) {
+    if (digits == 0 || digits > 9 || (digits > 1 && b[start] == '0')) {
       throw Fallback.INSTANCE;
     }
     endOfNumber(false);
@@ -445,15 +459,15 @@ final class DeltaScanner {
     } else {
       throw Fallback.INSTANCE;
     }
-    if (pos < end && b.get(pos) == '.') {
+    if (pos < end && b[pos] == '.') {
       pos++;
       if (digits() == 0) {
         throw Fallback.INSTANCE;
       }
     }
-    if (pos < end && (b.get(pos) == 'e' || b.get(pos) == 'E')) {
+    if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
       pos++;
-      if (pos < end && (b.get(pos) == '+' || b.get(pos) == '-')) {
+      if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
         pos++;
       }
       if (digits() == 0) {
@@ -468,7 +482,7 @@ final class DeltaScanner {
 
   private int digits() {
     int start = pos;
-    while (pos < end && b.get(pos) >= '0' && b.get(pos) <= '9') {
+    while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
       pos++;
     }
     return pos - start;
@@ -479,7 +493,7 @@ final class DeltaScanner {
     if (pos >= end) {
       throw Fallback.INSTANCE; // a number cannot end the payload inside an object
     }
-    int c = b.get(pos);
+    int c = b[pos];
     if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       return;
     }
@@ -496,7 +510,7 @@ final class DeltaScanner {
       }
     }
     if (pos < end) {
-      int c = b.get(pos);
+      int c = b[pos];
       if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
         throw Fallback.INSTANCE;
       }
@@ -507,7 +521,7 @@ final class DeltaScanner {
 
   private void ws() {
     while (pos < end) {
-      int c = b.get(pos);
+      int c = b[pos];
       if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
         return;
       }
@@ -519,14 +533,14 @@ final class DeltaScanner {
     if (pos >= end) {
       throw Fallback.INSTANCE;
     }
-    return b.get(pos) & 0xFF;
+    return b[pos] & 0xFF;
   }
 
   private int next() throws Fallback {
     if (pos >= end) {
       throw Fallback.INSTANCE;
     }
-    return b.get(pos++) & 0xFF;
+    return b[pos++] & 0xFF;
   }
 
   private void expect(int c) throws Fallback {

@@ -298,7 +298,7 @@ final class WireJson {
 
   /** An id for an answer whose provider gave none. */
   static String generatedMessageId() {
-    return "msg_" + Ids.randomUuid().toString().replace("-", "");
+    return Ids.prefixedHex("msg_");
   }
 
   private static int slot(int slots) {

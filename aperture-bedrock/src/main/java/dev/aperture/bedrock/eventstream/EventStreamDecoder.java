@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -40,6 +41,11 @@ import okio.Okio;
 public final class EventStreamDecoder implements Closeable {
   private static final int STRING_CACHE_SLOTS = 64; // power of two
   private static final int CACHED_STRING_MAX_BYTES = 48;
+  private static final int HEADERS_CACHE_SLOTS = 32; // power of two
+  private static final int CACHED_HEADERS_MAX_BYTES = 192;
+
+  // Racy by design: a slot holds an immutable entry or null, and a lost update is only a miss.
+  private static final CachedHeaders[] HEADERS_CACHE = new CachedHeaders[HEADERS_CACHE_SLOTS];
 
   private final BufferedSource source;
   private final CRC32 crc = new CRC32();
@@ -219,7 +225,7 @@ public final class EventStreamDecoder implements Closeable {
               declaredMessageCrc, messageCrc));
     }
 
-    List<EventStreamMessage.Header> headers = parseHeaders(headerBytes, headersSize);
+    List<EventStreamMessage.Header> headers = headers(headerBytes, headersSize);
     frameOffset += totalLength;
     return new EventStreamMessage(headers, payload, headersSize);
   }
@@ -230,6 +236,47 @@ public final class EventStreamDecoder implements Closeable {
     while (offset < length) {
       // Buffer.read copies from one segment at a time, so it may return less than asked.
       offset += buffer.read(target, offset, length - offset);
+    }
+  }
+
+  /**
+   * The headers in {@code b[0, length)}, unmodifiable. A stream repeats a handful of headers
+   * sections (a ConverseStream sends the same three headers with every {@code contentBlockDelta}):
+   * a small cache shared by all decoders keeps the parsed list of each recent section, keyed by its
+   * exact bytes, so that a repeated section costs one comparison and no allocation. Sections with a
+   * bytes header are not kept.
+   */
+  private List<EventStreamMessage.Header> headers(byte[] b, int length) {
+    if (length > CACHED_HEADERS_MAX_BYTES) {
+      return Collections.unmodifiableList(parseHeaders(b, length));
+    }
+    int hash = length;
+    for (int i = 0; i < length; i++) {
+      hash = 31 * hash + b[i];
+    }
+    int slot = (hash ^ (hash >>> 16)) & (HEADERS_CACHE_SLOTS - 1);
+    CachedHeaders cached = HEADERS_CACHE[slot];
+    if (cached != null && Arrays.equals(cached.bytes, 0, cached.bytes.length, b, 0, length)) {
+      return cached.headers;
+    }
+    List<EventStreamMessage.Header> parsed = Collections.unmodifiableList(parseHeaders(b, length));
+    for (EventStreamMessage.Header h : parsed) {
+      if (h.value() instanceof HeaderValue.BytesValue) {
+        return parsed;
+      }
+    }
+    HEADERS_CACHE[slot] = new CachedHeaders(Arrays.copyOf(b, length), parsed);
+    return parsed;
+  }
+
+  /** A headers section and its parsed, unmodifiable headers; final fields: safely shared. */
+  private static final class CachedHeaders {
+    final byte[] bytes;
+    final List<EventStreamMessage.Header> headers;
+
+    CachedHeaders(byte[] bytes, List<EventStreamMessage.Header> headers) {
+      this.bytes = bytes;
+      this.headers = headers;
     }
   }
 

@@ -59,7 +59,10 @@ public final class EventStreamMessage {
   private final byte[] payload;
   private final int headersBytes;
 
-  /** Trusted: the decoder passes a fresh list and array it never touches again. */
+  /**
+   * Trusted: the decoder passes an array it never touches again and a list nobody modifies (an
+   * unmodifiable one, possibly shared between messages, which wrapping again returns as is).
+   */
   EventStreamMessage(List<Header> headers, byte[] payload, int headersBytes) {
     this.headers = Collections.unmodifiableList(headers);
     this.payload = payload;
@@ -154,6 +157,17 @@ public final class EventStreamMessage {
   /** A fresh stream over the payload, without copying it: hand this to a JSON parser. */
   public InputStream payloadStream() {
     return new ByteArrayInputStream(payload);
+  }
+
+  /**
+   * Copies the payload into {@code dst} from {@code at}: for readers that scan bytes into a buffer
+   * of their own, without allocating.
+   *
+   * @throws IndexOutOfBoundsException if {@code dst} has fewer than {@link #payloadSize()} bytes
+   *     from {@code at}
+   */
+  public void copyPayload(byte[] dst, int at) {
+    System.arraycopy(payload, 0, dst, at, payload.length);
   }
 
   /** A read-only view of the payload, without copying it: for readers that scan bytes. */

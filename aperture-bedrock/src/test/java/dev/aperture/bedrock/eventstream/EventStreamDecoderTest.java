@@ -72,6 +72,51 @@ class EventStreamDecoderTest {
   }
 
   @Test
+  void repeatedHeaderSectionsShareOneParsedListAndDifferentOnesDoNot() {
+    byte[] delta = message("contentBlockDelta", "{\"a\":1}");
+    // same length as "contentBlockDelta", one letter apart: must not be taken for it
+    byte[] other = message("contentBlockDeltb", "{\"a\":2}");
+    List<EventStreamMessage> decoded =
+        EventStreamDecoder.decodeAll(concat(delta, other, delta, delta));
+
+    assertSame(decoded.get(0).headers(), decoded.get(2).headers());
+    assertSame(decoded.get(0).headers(), decoded.get(3).headers());
+    assertEquals("contentBlockDelta", decoded.get(0).eventType().orElseThrow());
+    assertEquals("contentBlockDeltb", decoded.get(1).eventType().orElseThrow());
+    assertEquals("{\"a\":2}", decoded.get(1).payloadUtf8());
+    // and across decoders (one per stream)
+    assertSame(decoded.get(0).headers(), EventStreamDecoder.decodeAll(delta).get(0).headers());
+    assertThrows(
+        UnsupportedOperationException.class,
+        () -> decoded.get(0).headers().add(decoded.get(1).headers().get(0)));
+  }
+
+  @Test
+  void sectionsWithABytesHeaderAreNotShared() {
+    byte[] frame =
+        EventStreamEncoder.encode(
+            EventStreamMessage.builder()
+                .header("b", new HeaderValue.BytesValue(new byte[] {1, 2}))
+                .payload(new byte[] {1})
+                .build());
+    List<EventStreamMessage> decoded = EventStreamDecoder.decodeAll(concat(frame, frame));
+
+    assertEquals(decoded.get(0).headers(), decoded.get(1).headers());
+    assertTrue(decoded.get(0).headers() != decoded.get(1).headers());
+  }
+
+  private static byte[] message(String eventType, String payload) {
+    return EventStreamEncoder.encode(
+        EventStreamMessage.builder()
+            .header(EventStreamMessage.EVENT_TYPE, new HeaderValue.StringValue(eventType))
+            .header(
+                EventStreamMessage.CONTENT_TYPE, new HeaderValue.StringValue("application/json"))
+            .header(":message-type", new HeaderValue.StringValue("event"))
+            .payload(payload.getBytes(StandardCharsets.UTF_8))
+            .build());
+  }
+
+  @Test
   void allTenHeaderTypesSurviveARoundTrip() {
     EventStreamMessage original =
         EventStreamMessage.builder()
