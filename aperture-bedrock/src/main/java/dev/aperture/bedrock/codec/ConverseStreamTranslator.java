@@ -57,8 +57,12 @@ final class ConverseStreamTranslator implements StreamTranslator {
         }
       case "contentBlockStop":
         {
-          JsonNode p = StreamFrames.payload(message);
-          int index = StreamFrames.index(p, "contentBlockIndex");
+          // {"contentBlockIndex":n} and padding: the delta scanner reads it as a delta-less delta
+          Delta d = new Delta();
+          int index =
+              scanDelta(message, d) && d.index != null
+                  ? d.index
+                  : StreamFrames.index(StreamFrames.payload(message), "contentBlockIndex");
           blocks.stop(index, out);
           break;
         }

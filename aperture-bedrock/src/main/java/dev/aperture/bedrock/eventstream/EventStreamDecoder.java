@@ -11,6 +11,9 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,6 +60,8 @@ public final class EventStreamDecoder implements Closeable {
   // "application/json"): a direct-mapped cache turns them into shared strings without decoding.
   private final byte[][] cachedKeys = new byte[STRING_CACHE_SLOTS][];
   private final String[] cachedStrings = new String[STRING_CACHE_SLOTS];
+
+  private CachedHeaders lastHeaders; // the section of the frame before, if it was kept
 
   private long frameOffset; // bytes consumed before the current frame, for error messages
   private StreamException failure;
@@ -250,13 +255,14 @@ public final class EventStreamDecoder implements Closeable {
     if (length > CACHED_HEADERS_MAX_BYTES) {
       return Collections.unmodifiableList(parseHeaders(b, length));
     }
-    int hash = length;
-    for (int i = 0; i < length; i++) {
-      hash = 31 * hash + b[i];
+    CachedHeaders last = lastHeaders;
+    if (last != null && Arrays.equals(last.bytes, 0, last.bytes.length, b, 0, length)) {
+      return last.headers; // most frames repeat the one before (a run of deltas)
     }
-    int slot = (hash ^ (hash >>> 16)) & (HEADERS_CACHE_SLOTS - 1);
+    int slot = hash(b, length) & (HEADERS_CACHE_SLOTS - 1);
     CachedHeaders cached = HEADERS_CACHE[slot];
     if (cached != null && Arrays.equals(cached.bytes, 0, cached.bytes.length, b, 0, length)) {
+      lastHeaders = cached;
       return cached.headers;
     }
     List<EventStreamMessage.Header> parsed = Collections.unmodifiableList(parseHeaders(b, length));
@@ -265,8 +271,25 @@ public final class EventStreamDecoder implements Closeable {
         return parsed;
       }
     }
-    HEADERS_CACHE[slot] = new CachedHeaders(Arrays.copyOf(b, length), parsed);
+    HEADERS_CACHE[slot] = lastHeaders = new CachedHeaders(Arrays.copyOf(b, length), parsed);
     return parsed;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** A hash of {@code b[0, length)}, eight bytes a step. */
+  private static int hash(byte[] b, int length) {
+    long h = length;
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
+    }
+    for (; i < length; i++) {
+      h = (h ^ b[i]) * 0x9E3779B97F4A7C15L;
+    }
+    h ^= h >>> 32;
+    return (int) (h ^ (h >>> 16));
   }
 
   /** A headers section and its parsed, unmodifiable headers; final fields: safely shared. */

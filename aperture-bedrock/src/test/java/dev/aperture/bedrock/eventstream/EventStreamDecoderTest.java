@@ -77,15 +77,23 @@ class EventStreamDecoderTest {
     // same length as "contentBlockDelta", one letter apart: must not be taken for it
     byte[] other = message("contentBlockDeltb", "{\"a\":2}");
     List<EventStreamMessage> decoded =
-        EventStreamDecoder.decodeAll(concat(delta, other, delta, delta));
+        EventStreamDecoder.decodeAll(concat(delta, delta, other, other, delta));
 
-    assertSame(decoded.get(0).headers(), decoded.get(2).headers());
-    assertSame(decoded.get(0).headers(), decoded.get(3).headers());
-    assertEquals("contentBlockDelta", decoded.get(0).eventType().orElseThrow());
-    assertEquals("contentBlockDeltb", decoded.get(1).eventType().orElseThrow());
-    assertEquals("{\"a\":2}", decoded.get(1).payloadUtf8());
-    // and across decoders (one per stream)
-    assertSame(decoded.get(0).headers(), EventStreamDecoder.decodeAll(delta).get(0).headers());
+    assertSame(decoded.get(0).headers(), decoded.get(1).headers());
+    assertSame(decoded.get(2).headers(), decoded.get(3).headers());
+    assertEquals(decoded.get(0).headers(), decoded.get(4).headers());
+    for (int i : new int[] {0, 1, 4}) {
+      assertEquals("contentBlockDelta", decoded.get(i).eventType().orElseThrow());
+      assertEquals("{\"a\":1}", decoded.get(i).payloadUtf8());
+    }
+    for (int i : new int[] {2, 3}) {
+      assertEquals("contentBlockDeltb", decoded.get(i).eventType().orElseThrow());
+      assertEquals("{\"a\":2}", decoded.get(i).payloadUtf8());
+    }
+    // and across decoders (one per stream), through the cache they share
+    assertSame(
+        EventStreamDecoder.decodeAll(delta).get(0).headers(),
+        EventStreamDecoder.decodeAll(delta).get(0).headers());
     assertThrows(
         UnsupportedOperationException.class,
         () -> decoded.get(0).headers().add(decoded.get(1).headers().get(0)));
