@@ -1,6 +1,7 @@
 package dev.aperture.bedrock.codec;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a ConverseStream {@code contentBlockDelta} payload straight from its bytes: the one frame
@@ -187,16 +188,24 @@ final class DeltaScanner {
     ws();
     expect('"');
     nameStart = pos;
+    // plain ASCII up to the closing quote, in locals; anything else leaves the fast path
+    byte[] a = b;
+    int p = pos;
+    int limit = end;
     while (true) {
-      int c = next();
+      if (p >= limit) {
+        throw Fallback.INSTANCE;
+      }
+      int c = a[p++];
       if (c == '"') {
         break;
       }
-      if (c == '\\' || c < 0x20 || c >= 0x80) {
+      if (c == '\\' || c < 0x20) { // bytes >= 0x80 are negative here
         throw Fallback.INSTANCE;
       }
     }
-    nameEnd = pos - 1;
+    pos = p;
+    nameEnd = p - 1;
     ws();
     expect(':');
     ws();
@@ -269,8 +278,31 @@ final class DeltaScanner {
       return null;
     }
     pos++;
-    int n = 0;
+    // the common case first, in locals: printable ASCII up to the closing quote, one copy
+    byte[] a = b;
+    int start = pos;
+    int p = start;
+    int limit = end;
+    while (p < limit) {
+      int c = a[p];
+      if (c == '"') {
+        pos = p + 1;
+        return new String(a, start, p - start, StandardCharsets.ISO_8859_1);
+      }
+      if (c == '\\' || c < 0x20) { // an escape, a control or a byte >= 0x80 (negative)
+        break;
+      }
+      p++;
+    }
+    int n = p - start;
     char[] out = chars;
+    if (n + 2 > out.length) {
+      out = chars = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + 2));
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = (char) a[start + i];
+    }
+    pos = p;
     while (true) {
       int c = next();
       if (c == '"') {
@@ -426,6 +458,22 @@ final class DeltaScanner {
 
   /** After the opening quote; ASCII only (anything else leaves the fast path). */
   private void skipString() throws Fallback {
+    // the common case first, in locals: printable ASCII up to the closing quote
+    byte[] a = b;
+    int p = pos;
+    int limit = end;
+    while (p < limit) {
+      int c = a[p];
+      if (c == '"') {
+        pos = p + 1;
+        return;
+      }
+      if (c == '\\' || c < 0x20) { // an escape, a control or a byte >= 0x80 (negative)
+        break;
+      }
+      p++;
+    }
+    pos = p;
     while (true) {
       int c = next();
       if (c == '"') {
