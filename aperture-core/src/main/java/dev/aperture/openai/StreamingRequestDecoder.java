@@ -98,7 +98,16 @@ final class StreamingRequestDecoder {
   private static final int LINEAR_NAME_CHECK_LIMIT = 16;
 
   private final JsonFactory factory;
-  private final SchemaCache schemas = new SchemaCache();
+
+  /** Compacted tool schemas: 256 of up to 16 KB. */
+  private final BytesCache<String> schemas = new BytesCache<>(256, 16 * 1024);
+
+  /**
+   * Whole {@code tools} arrays: an agent sends the same tools with every turn, so the decoded list
+   * is kept by the array's exact bytes (32 of up to 256 KB: a few MB at most, with the schemas the
+   * tools hold).
+   */
+  private final BytesCache<List<Tool>> toolLists = new BytesCache<>(32, 256 * 1024);
 
   StreamingRequestDecoder(JsonFactory factory) {
     this.factory = factory;
@@ -127,6 +136,9 @@ final class StreamingRequestDecoder {
     private StringBuilder text;
     private FieldNames names;
 
+    /** Where in {@code input} the parser's byte offsets start (a tools array's own parser). */
+    private int base;
+
     Call(byte[] input) {
       this.input = input;
     }
@@ -138,9 +150,9 @@ final class StreamingRequestDecoder {
      * parser and remembered.
      */
     private String schema(JsonParser p) throws IOException {
-      long start = p.currentTokenLocation().getByteOffset();
+      long start = base + p.currentTokenLocation().getByteOffset();
       p.skipChildren();
-      long end = p.currentLocation().getByteOffset();
+      long end = base + p.currentLocation().getByteOffset();
       if (start < 0
           || end > input.length
           || end - start < 2
@@ -150,7 +162,7 @@ final class StreamingRequestDecoder {
       }
       int from = (int) start;
       int to = (int) end;
-      int hash = SchemaCache.hash(input, from, to);
+      int hash = BytesCache.hash(input, from, to);
       String cached = schemas.get(input, from, to, hash);
       if (cached != null) {
         return cached;
@@ -831,7 +843,49 @@ final class StreamingRequestDecoder {
 
     // --- tools ---
 
+    /**
+     * The {@code tools} array the parser is on (its START_ARRAY): skipped and taken from the cache
+     * when these exact bytes were decoded before, else decoded from their own parser and remembered
+     * (unmodifiable).
+     */
     private List<Tool> tools(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_ARRAY) {
+        throw DECLINE;
+      }
+      long start = base + p.currentTokenLocation().getByteOffset();
+      p.skipChildren();
+      long end = base + p.currentLocation().getByteOffset();
+      if (start < 0
+          || end > input.length
+          || end - start < 2
+          || input[(int) start] != '['
+          || input[(int) end - 1] != ']') {
+        throw DECLINE; // offsets not as expected: the tree decoder decides
+      }
+      int from = (int) start;
+      int to = (int) end;
+      int hash = BytesCache.hash(input, from, to);
+      List<Tool> cached = toolLists.get(input, from, to, hash);
+      if (cached != null) {
+        return cached;
+      }
+      List<Tool> tools;
+      int outer = base;
+      try (JsonParser q = factory.createParser(input, from, to - from)) {
+        q.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        base = from;
+        tools = List.copyOf(toolArray(q, q.nextToken()));
+        if (q.nextToken() != null) {
+          throw DECLINE;
+        }
+      } finally {
+        base = outer;
+      }
+      toolLists.put(input, from, to, hash, tools);
+      return tools;
+    }
+
+    private List<Tool> toolArray(JsonParser p, JsonToken t) throws IOException {
       if (t != JsonToken.START_ARRAY) {
         throw DECLINE;
       }
@@ -1508,31 +1562,40 @@ final class StreamingRequestDecoder {
   }
 
   /**
-   * Compacted tool schemas by their exact bytes: direct-mapped and lock-free, at most {@link
-   * #SLOTS} entries of up to {@link #MAX_BYTES} bytes each (a colliding schema replaces the older).
+   * Values decoded from exact byte sequences (compacted tool schemas, whole tool lists):
+   * direct-mapped and lock-free, at most {@code slots} entries of up to {@code maxBytes} bytes each
+   * (a colliding entry replaces the older).
    */
-  static final class SchemaCache {
-    static final int SLOTS = 256;
-    static final int MAX_BYTES = 16 * 1024;
+  static final class BytesCache<V> {
+    private record Entry<V>(byte[] raw, int hash, V value) {}
 
-    private record Entry(byte[] raw, int hash, String compact) {}
+    private final int slots;
+    private final int maxBytes;
+    private final AtomicReferenceArray<Entry<V>> entries;
 
-    private final AtomicReferenceArray<Entry> slots = new AtomicReferenceArray<>(SLOTS);
+    BytesCache(int slots, int maxBytes) {
+      if (Integer.bitCount(slots) != 1) {
+        throw new IllegalArgumentException("slots must be a power of two");
+      }
+      this.slots = slots;
+      this.maxBytes = maxBytes;
+      this.entries = new AtomicReferenceArray<>(slots);
+    }
 
-    /** The text cached for {@code b[from, to)}, whose {@link #hash} is {@code h}; or null. */
-    String get(byte[] b, int from, int to, int h) {
-      if (to - from > MAX_BYTES) {
+    /** The value cached for {@code b[from, to)}, whose {@link #hash} is {@code h}; or null. */
+    V get(byte[] b, int from, int to, int h) {
+      if (to - from > maxBytes) {
         return null;
       }
-      Entry e = slots.get(h & (SLOTS - 1));
+      Entry<V> e = entries.get(h & (slots - 1));
       return e != null && e.hash == h && Arrays.equals(e.raw, 0, e.raw.length, b, from, to)
-          ? e.compact
+          ? e.value
           : null;
     }
 
-    void put(byte[] b, int from, int to, int h, String compact) {
-      if (to - from <= MAX_BYTES) {
-        slots.set(h & (SLOTS - 1), new Entry(Arrays.copyOfRange(b, from, to), h, compact));
+    void put(byte[] b, int from, int to, int h, V value) {
+      if (to - from <= maxBytes) {
+        entries.set(h & (slots - 1), new Entry<>(Arrays.copyOfRange(b, from, to), h, value));
       }
     }
 

@@ -79,12 +79,54 @@ class StreamingRequestDecoderTest {
     return agree(body, true);
   }
 
+  private OpenAiChatRequest fast(String body) {
+    return decoder.decodeStreaming(body.getBytes(StandardCharsets.UTF_8));
+  }
+
   // --- the realistic requests, reordered and mutated ---
 
   @Test
   void theRealisticRequestsTakeTheFastPath() {
     assertNotNull(agree(OpenAiChatCodecTest.AGENT_REQUEST));
     assertNotNull(agree(OpenAiChatCodecTest.DOCUMENT_REQUEST));
+  }
+
+  @Test
+  void aRepeatedToolsArrayIsReusedFromItsBytesWhereverItStands() {
+    String tools =
+        "'tools': [{'type': 'function', 'function': {'name': 'search', 'description': 'Finds"
+            + " things, naïvely', 'parameters': {'type': 'object', 'properties': {'q': {'type':"
+            + " 'string'}}}}}, {'type': 'function', 'function': {'name': 'get', 'parameters':"
+            + " {'type': 'object'}}}]";
+    OpenAiChatRequest first = agree(body(tools));
+    assertEquals(2, first.chatRequest().tools().size());
+    assertEquals("Finds things, naïvely", first.chatRequest().tools().get(0).description());
+    assertEquals(
+        json("{'type':'object','properties':{'q':{'type':'string'}}}"),
+        first.chatRequest().tools().get(0).parametersJsonSchema());
+    // the same array later in a longer body: the tools decoded the first time are reused
+    String longer =
+        json(
+            "{'model': 'm', 'user': 'someone with a long name', 'messages': [{'role': 'user',"
+                + " 'content': 'a longer question than before'}], "
+                + tools
+                + "}");
+    agree(longer);
+    List<Tool> once = fast(body(tools)).chatRequest().tools();
+    List<Tool> again = fast(longer).chatRequest().tools();
+    assertEquals(first.chatRequest().tools(), again);
+    assertSame(once.get(0), again.get(0));
+    assertSame(once.get(1), again.get(1));
+    // one byte different: decoded afresh, not taken for the cached one
+    OpenAiChatRequest other = agree(body(tools.replace("Finds", "Fines")));
+    assertEquals("Fines things, naïvely", other.chatRequest().tools().get(0).description());
+    // an array the fast path refuses (a repeated name) is refused every time, never cached
+    String repeated =
+        "'tools': [{'type': 'function', 'function': {'name': 'f'}}, {'type': 'function',"
+            + " 'function': {'name': 'f'}}]";
+    for (int i = 0; i < 2; i++) {
+      assertNull(decoder.decodeStreaming(body(repeated).getBytes(StandardCharsets.UTF_8)));
+    }
   }
 
   @Test
