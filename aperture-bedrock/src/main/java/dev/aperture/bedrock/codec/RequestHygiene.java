@@ -433,19 +433,60 @@ final class RequestHygiene {
   }
 
   private static List<PreparedTool> prepareTools(List<Tool> tools) {
+    if (tools.isEmpty()) {
+      return List.of();
+    }
+    // The same Tool objects come back with every turn when the caller (or the OpenAI decoder's
+    // cache) reuses them: their prepared form is kept by identity.
+    int slot = System.identityHashCode(tools.get(0)) & (PREPARED_TOOLS_SLOTS - 1);
+    PreparedTools cached = PREPARED_TOOLS[slot];
+    if (cached != null && cached.isFor(tools)) {
+      return cached.prepared;
+    }
     List<PreparedTool> out = new ArrayList<>(tools.size());
     Set<String> names = new HashSet<>();
     for (int k = 0; k < tools.size(); k++) {
       Tool tool = tools.get(k);
-      String where = "tools[" + k + "]";
-      checkToolName(tool.name(), where);
+      if (!isToolName(tool.name())) {
+        checkToolName(tool.name(), "tools[" + k + "]");
+      }
       if (!names.add(tool.name())) {
         throw new BedrockRequestException(
-            where + ": the tool name '" + tool.name() + "' is used by two tools");
+            "tools[" + k + "]: the tool name '" + tool.name() + "' is used by two tools");
       }
-      out.add(new PreparedTool(tool.name(), tool.description(), schema(tool, where)));
+      out.add(new PreparedTool(tool.name(), tool.description(), schema(tool, k)));
     }
-    return out;
+    List<PreparedTool> prepared = List.copyOf(out);
+    PREPARED_TOOLS[slot] = new PreparedTools(tools.toArray(new Tool[0]), prepared);
+    return prepared;
+  }
+
+  private static final int PREPARED_TOOLS_SLOTS = 16; // power of two
+
+  // Racy by design: a slot holds an immutable entry or null, and a lost update is only a miss.
+  private static final PreparedTools[] PREPARED_TOOLS = new PreparedTools[PREPARED_TOOLS_SLOTS];
+
+  /** Tools (compared by identity) and their prepared form; final fields: safely shared. */
+  private static final class PreparedTools {
+    final Tool[] tools;
+    final List<PreparedTool> prepared;
+
+    PreparedTools(Tool[] tools, List<PreparedTool> prepared) {
+      this.tools = tools;
+      this.prepared = prepared;
+    }
+
+    boolean isFor(List<Tool> other) {
+      if (other.size() != tools.length) {
+        return false;
+      }
+      for (int i = 0; i < tools.length; i++) {
+        if (other.get(i) != tools[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   private static List<PreparedTool> synthesiseTools(Set<String> names) {
@@ -512,12 +553,12 @@ final class RequestHygiene {
     }
   }
 
-  private static String schema(Tool tool, String where) {
+  private static String schema(Tool tool, int k) {
     String cached = SCHEMAS.get(tool.parametersJsonSchema());
     if (cached != null) {
       return cached;
     }
-    String normalised = normaliseSchema(tool, where);
+    String normalised = normaliseSchema(tool, "tools[" + k + "]");
     if (SCHEMAS.size() >= MAX_CACHED_SCHEMAS) {
       SCHEMAS.clear();
       RAW_SCHEMAS.clear();

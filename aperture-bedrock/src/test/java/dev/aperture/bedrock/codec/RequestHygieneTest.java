@@ -3,6 +3,7 @@ package dev.aperture.bedrock.codec;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -192,6 +193,36 @@ class RequestHygieneTest {
                 .build()),
         "messages[1].content[0]",
         "not valid JSON");
+  }
+
+  @Test
+  void theSameToolObjectsArePreparedOnceAndEqualOnesAlike() {
+    Tool lookup = new Tool("lookup", "Finds", "{\"properties\":{}}");
+    Tool fetch = new Tool("fetch", "", "{\"type\":\"object\"}");
+    PreparedRequest first =
+        RequestHygiene.prepare(request(Message.user("Go")).addTools(lookup, fetch).build());
+    PreparedRequest again =
+        RequestHygiene.prepare(request(Message.user("Again")).addTools(lookup, fetch).build());
+    assertSame(first.tools(), again.tools());
+
+    // equal but not the same objects, or the same ones in another order: prepared afresh
+    PreparedRequest copies =
+        RequestHygiene.prepare(
+            request(Message.user("Go"))
+                .addTools(new Tool("lookup", "Finds", "{\"properties\":{}}"), fetch)
+                .build());
+    assertEquals(first.tools(), copies.tools());
+    PreparedRequest swapped =
+        RequestHygiene.prepare(request(Message.user("Go")).addTools(fetch, lookup).build());
+    assertEquals("fetch", swapped.tools().get(0).name());
+    assertEquals("{\"type\":\"object\",\"properties\":{}}", swapped.tools().get(1).schemaJson());
+
+    // a refused set is refused every time
+    Tool bad = new Tool("no spaces", "", "{}");
+    for (int i = 0; i < 2; i++) {
+      assertMentions(
+          refusal(request(Message.user("Go")).addTools(bad).build()), "tools[0]", "no spaces");
+    }
   }
 
   @Test
