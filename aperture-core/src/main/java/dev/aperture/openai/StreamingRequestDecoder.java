@@ -103,14 +103,15 @@ final class StreamingRequestDecoder {
   private final BytesCache<String> schemas = new BytesCache<>(256, 16 * 1024);
 
   /**
-   * Whole {@code tools} arrays: an agent sends the same tools with every turn, so the decoded list
-   * is kept by the array's exact bytes (32 of up to 256 KB: a few MB at most, with the schemas the
-   * tools hold).
+   * Recently decoded {@code tools} arrays by their exact bytes: an agent sends the same tools with
+   * every turn. A body whose bytes at its {@code tools} array equal one of these takes that list
+   * without reading the array (the parser jumps to its end). Eight of up to 256 KB each: a few MB
+   * at most, with the schemas the tools hold.
    */
-  private final BytesCache<List<Tool>> toolLists = new BytesCache<>(32, 256 * 1024);
+  private final RecentToolLists recentTools = new RecentToolLists(8, 256 * 1024);
 
   StreamingRequestDecoder(JsonFactory factory) {
-    this.factory = factory;
+    this.factory = new SkippingJsonFactory(factory);
   }
 
   /** The decoded request, or null when the tree decoder has to decide (or refuse). */
@@ -853,22 +854,27 @@ final class StreamingRequestDecoder {
         throw DECLINE;
       }
       long start = base + p.currentTokenLocation().getByteOffset();
+      if (start < 0 || start >= input.length || input[(int) start] != '[') {
+        throw DECLINE; // offsets not as expected: the tree decoder decides
+      }
+      RecentToolLists.Entry known = recentTools.find(input, (int) start);
+      if (known != null) {
+        int close = (int) start + known.length() - 1 - base;
+        if (!(p instanceof SkippingJsonFactory.SkippingParser)
+            || !((SkippingJsonFactory.SkippingParser) p).jumpToClose(close)) {
+          p.skipChildren();
+        } else if (p.nextToken() != JsonToken.END_ARRAY) {
+          throw DECLINE;
+        }
+        return known.tools();
+      }
       p.skipChildren();
       long end = base + p.currentLocation().getByteOffset();
-      if (start < 0
-          || end > input.length
-          || end - start < 2
-          || input[(int) start] != '['
-          || input[(int) end - 1] != ']') {
+      if (end > input.length || end - start < 2 || input[(int) end - 1] != ']') {
         throw DECLINE; // offsets not as expected: the tree decoder decides
       }
       int from = (int) start;
       int to = (int) end;
-      int hash = BytesCache.hash(input, from, to);
-      List<Tool> cached = toolLists.get(input, from, to, hash);
-      if (cached != null) {
-        return cached;
-      }
       List<Tool> tools;
       int outer = base;
       try (JsonParser q = factory.createParser(input, from, to - from)) {
@@ -881,7 +887,7 @@ final class StreamingRequestDecoder {
       } finally {
         base = outer;
       }
-      toolLists.put(input, from, to, hash, tools);
+      recentTools.remember(input, from, to, tools);
       return tools;
     }
 
@@ -1558,6 +1564,53 @@ final class StreamingRequestDecoder {
       default:
         out.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
         break;
+    }
+  }
+
+  /**
+   * The last few distinct tool arrays decoded, each with its exact bytes; shared by all threads
+   * (entries are immutable, a slot is replaced round robin, a lost update is only a miss).
+   */
+  static final class RecentToolLists {
+    record Entry(byte[] raw, List<Tool> tools) {
+      int length() {
+        return raw.length;
+      }
+    }
+
+    private final AtomicReferenceArray<Entry> entries;
+    private final int maxBytes;
+    private int next; // racy on purpose: which slot the next array replaces
+
+    RecentToolLists(int slots, int maxBytes) {
+      this.entries = new AtomicReferenceArray<>(slots);
+      this.maxBytes = maxBytes;
+    }
+
+    /**
+     * The entry whose bytes stand in {@code b} from {@code from}, or null. Each entry is one whole,
+     * valid array: if its bytes are there, that is where the array in {@code b} ends.
+     */
+    Entry find(byte[] b, int from) {
+      for (int i = 0; i < entries.length(); i++) {
+        Entry e = entries.get(i);
+        if (e != null) {
+          int to = from + e.raw.length;
+          if (to <= b.length
+              && b[to - 1] == ']'
+              && Arrays.equals(e.raw, 0, e.raw.length, b, from, to)) {
+            return e;
+          }
+        }
+      }
+      return null;
+    }
+
+    void remember(byte[] b, int from, int to, List<Tool> tools) {
+      if (to - from <= maxBytes) {
+        int slot = Math.floorMod(next++, entries.length());
+        entries.set(slot, new Entry(Arrays.copyOfRange(b, from, to), tools));
+      }
     }
   }
 

@@ -130,6 +130,46 @@ class StreamingRequestDecoderTest {
   }
 
   @Test
+  void aKnownToolsArrayIsJumpedOverAndTheFieldsAfterItAreStillRead() {
+    String tools =
+        "'tools': [{'type': 'function', 'function': {'name': 'a', 'parameters': {'type':"
+            + " 'object', 'properties': {'x': {'type': 'array', 'items': {'type': 'string'}}}}}},"
+            + " {'type': 'function', 'function': {'name': 'b', 'description': 'has ] and } in"
+            + " it'}}]";
+    String first =
+        json(
+            "{"
+                + tools
+                + ", 'model': 'm', 'messages': [{'role': 'user', 'content': 'hi'}],"
+                + " 'tool_choice': {'type': 'function', 'function': {'name': 'b'}},"
+                + " 'max_tokens': 7}");
+    // the second time the array is known: the parser jumps to its end, then reads on
+    for (int i = 0; i < 3; i++) {
+      OpenAiChatRequest r = agree(first);
+      assertEquals(ToolChoice.tool("b"), r.chatRequest().toolChoice().orElseThrow());
+      assertEquals(7, r.chatRequest().maxTokens().getAsInt());
+      assertEquals(2, fast(first).chatRequest().tools().size());
+    }
+    // the known array followed by a second one in the same body: a repeated field, refused
+    String twice =
+        first.replace("{" + json(tools) + ",", "{" + json(tools) + ", " + json(tools) + ",");
+    assertNull(fast(twice));
+    // the known array's bytes followed by more elements are a different, longer array
+    String longer =
+        tools.replace("it'}}]", "it'}}, {'type': 'function', 'function': {'name': 'c'}}]");
+    assertEquals(
+        3,
+        agree(
+                json(
+                    "{"
+                        + longer
+                        + ", 'model': 'm', 'messages': [{'role': 'user', 'content': 'hi'}]}"))
+            .chatRequest()
+            .tools()
+            .size());
+  }
+
+  @Test
   void aRepeatedToolSchemaIsReusedFromItsBytes() {
     String tools =
         "'tools': [{'type': 'function', 'function': {'name': 'f', 'parameters':"

@@ -1,0 +1,89 @@
+package dev.aperture.openai;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.ObjectCodec;
+import com.fasterxml.jackson.core.io.IOContext;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
+import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A copy of a {@link JsonFactory} whose parsers over UTF-8 byte arrays can jump over a value whose
+ * bytes are already known to be valid JSON: the OpenAI decoder recognises a {@code tools} array it
+ * decoded before by comparing bytes, and then need not tokenize it again (an agent's tools can be
+ * tens of kilobytes, sent with every turn). It uses Jackson's extension points for this: the
+ * protected {@link JsonFactory#_createParser(byte[], int, int, IOContext)} and the parser's
+ * protected input position. Anything but a plain UTF-8 object (a byte-order mark, UTF-16 or 32,
+ * canonicalisation off) gets Jackson's own parser, which cannot jump.
+ */
+final class SkippingJsonFactory extends JsonFactory {
+  private static final long serialVersionUID = 1L;
+
+  SkippingJsonFactory(JsonFactory source) {
+    super(source, source.getCodec());
+  }
+
+  @Override
+  protected JsonParser _createParser(byte[] data, int offset, int len, IOContext ctxt)
+      throws IOException {
+    // '{' then a non-zero byte: UTF-8 without a BOM (UTF-16/32 would show a zero byte here)
+    if (len >= 2
+        && data[offset] == '{'
+        && data[offset + 1] != 0
+        && isEnabled(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)) {
+      ctxt.setEncoding(JsonEncoding.UTF8);
+      return new SkippingParser(
+          ctxt,
+          _parserFeatures,
+          _objectCodec,
+          _byteSymbolCanonicalizer.makeChild(_factoryFeatures),
+          data,
+          offset,
+          offset + len);
+    }
+    return super._createParser(data, offset, len, ctxt);
+  }
+
+  /** Jackson's UTF-8 byte parser, plus {@link #jumpToClose}. */
+  static final class SkippingParser extends UTF8StreamJsonParser {
+    private final byte[] data;
+    private final int start;
+
+    SkippingParser(
+        IOContext ctxt,
+        int features,
+        ObjectCodec codec,
+        ByteQuadsCanonicalizer symbols,
+        byte[] data,
+        int start,
+        int end) {
+      super(ctxt, features, (InputStream) null, codec, symbols, data, start, end, 0, false);
+      this.data = data;
+      this.start = start;
+    }
+
+    /**
+     * On the {@link JsonToken#START_ARRAY} just returned, continues at {@code close}, the offset
+     * (as {@link #currentTokenLocation()} counts them) of its closing bracket, as if everything in
+     * between had been read: the next token is its {@link JsonToken#END_ARRAY}. The caller vouches
+     * that those bytes are one valid array; false (nothing moved) when the parser is not where this
+     * can work.
+     */
+    boolean jumpToClose(int close) {
+      int at = start + close;
+      if (currentToken() != JsonToken.START_ARRAY
+          || _tokenIncomplete
+          || at < _inputPtr
+          || at >= _inputEnd
+          || data[at] != ']') {
+        return false;
+      }
+      _inputPtr = at;
+      return true;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.aperture.openai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SkippingJsonFactoryTest {
+  private final SkippingJsonFactory factory = new SkippingJsonFactory(new JsonFactory());
+
+  @Test
+  void jumpsToTheClosingBracketAndReadsOnFromThere() throws IOException {
+    String json = "{\"a\": [1, {\"x\": \"]\"}, [2]], \"b\": \"after\"}";
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    try (JsonParser p = factory.createParser(bytes)) {
+      assertInstanceOf(SkippingJsonFactory.SkippingParser.class, p);
+      assertEquals(JsonToken.START_OBJECT, p.nextToken());
+      assertEquals("a", p.nextFieldName());
+      assertEquals(JsonToken.START_ARRAY, p.nextToken());
+      int close = json.indexOf("]], ") + 1;
+      assertTrue(((SkippingJsonFactory.SkippingParser) p).jumpToClose(close));
+      assertEquals(JsonToken.END_ARRAY, p.nextToken());
+      assertEquals(close, p.currentTokenLocation().getByteOffset());
+      assertEquals("b", p.nextFieldName());
+      assertEquals("after", p.nextTextValue());
+      assertEquals(JsonToken.END_OBJECT, p.nextToken());
+      assertNull(p.nextToken());
+    }
+  }
+
+  @Test
+  void refusesToJumpAnywhereButToAClosingBracketAhead() throws IOException {
+    byte[] bytes = "{\"a\": [1, 2], \"b\": 3}".getBytes(StandardCharsets.UTF_8);
+    try (JsonParser p = factory.createParser(bytes)) {
+      SkippingJsonFactory.SkippingParser s = (SkippingJsonFactory.SkippingParser) p;
+      p.nextToken();
+      assertFalse(s.jumpToClose(11), "not on an array yet");
+      p.nextFieldName();
+      p.nextToken();
+      assertFalse(s.jumpToClose(9), "not a bracket");
+      assertFalse(s.jumpToClose(400), "past the end");
+      assertFalse(s.jumpToClose(0), "behind the parser");
+      assertEquals(JsonToken.VALUE_NUMBER_INT, p.nextToken(), "nothing moved");
+    }
+  }
+
+  @Test
+  void otherEncodingsGetJacksonsOwnParser() throws IOException {
+    byte[] utf16 = "{\"a\": 1}".getBytes(StandardCharsets.UTF_16LE);
+    try (JsonParser p = factory.createParser(utf16)) {
+      assertFalse(p instanceof SkippingJsonFactory.SkippingParser);
+      assertEquals(JsonToken.START_OBJECT, p.nextToken());
+      assertEquals("a", p.nextFieldName());
+    }
+    byte[] bom = "\uFEFF{\"a\": 1}".getBytes(StandardCharsets.UTF_8);
+    try (JsonParser p = factory.createParser(bom)) {
+      assertFalse(p instanceof SkippingJsonFactory.SkippingParser);
+      assertEquals(JsonToken.START_OBJECT, p.nextToken());
+    }
+  }
+}
