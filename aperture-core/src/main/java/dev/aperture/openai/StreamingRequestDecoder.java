@@ -11,6 +11,7 @@ import dev.aperture.chat.Message;
 import dev.aperture.chat.Role;
 import dev.aperture.chat.Tool;
 import dev.aperture.chat.ToolChoice;
+import dev.aperture.internal.FastJsonFactory;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -111,7 +112,7 @@ final class StreamingRequestDecoder {
   private final RecentToolLists recentTools = new RecentToolLists(8, 256 * 1024);
 
   StreamingRequestDecoder(JsonFactory factory) {
-    this.factory = new SkippingJsonFactory(factory);
+    this.factory = new FastJsonFactory(factory);
   }
 
   /** The decoded request, or null when the tree decoder has to decide (or refuse). */
@@ -860,8 +861,8 @@ final class StreamingRequestDecoder {
       RecentToolLists.Entry known = recentTools.find(input, (int) start);
       if (known != null) {
         int close = (int) start + known.length() - 1 - base;
-        if (!(p instanceof SkippingJsonFactory.SkippingParser)
-            || !((SkippingJsonFactory.SkippingParser) p).jumpToClose(close)) {
+        if (!(p instanceof FastJsonFactory.Parser)
+            || !((FastJsonFactory.Parser) p).jumpToClose(close)) {
           p.skipChildren();
         } else if (p.nextToken() != JsonToken.END_ARRAY) {
           throw DECLINE;

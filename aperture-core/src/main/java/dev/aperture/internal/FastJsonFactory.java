@@ -1,4 +1,4 @@
-package dev.aperture.openai;
+package dev.aperture.internal;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,19 +12,27 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A copy of a {@link JsonFactory} whose parsers over UTF-8 byte arrays can jump over a value whose
- * bytes are already known to be valid JSON: the OpenAI decoder recognises a {@code tools} array it
- * decoded before by comparing bytes, and then need not tokenize it again (an agent's tools can be
- * tens of kilobytes, sent with every turn). It uses Jackson's extension points for this: the
- * protected {@link JsonFactory#_createParser(byte[], int, int, IOContext)} and the parser's
- * protected input position. Anything but a plain UTF-8 object (a byte-order mark, UTF-16 or 32,
- * canonicalisation off) gets Jackson's own parser, which cannot jump.
+ * A copy of a {@link JsonFactory} whose parsers over UTF-8 byte arrays ({@link Parser}) can do two
+ * things Jackson's cannot: jump over an array whose bytes are already known to be valid JSON (the
+ * OpenAI decoder recognises a {@code tools} array it decoded before, tens of kilobytes for an
+ * agent, sent with every turn), and read a string value straight from the input bytes (Jackson
+ * copies it through a char buffer one byte at a time, on its slowest path after the first non-ASCII
+ * character). Both use Jackson's extension points: the factory's protected {@link
+ * JsonFactory#_createParser(byte[], int, int, IOContext)} and the parser's protected input state.
+ * Anything but a plain UTF-8 object (a byte-order mark, UTF-16 or 32, canonicalisation off) gets
+ * Jackson's own parser.
  */
-final class SkippingJsonFactory extends JsonFactory {
+public final class FastJsonFactory extends JsonFactory {
   private static final long serialVersionUID = 1L;
 
-  SkippingJsonFactory(JsonFactory source) {
+  /** A copy of {@code source}: its features, codec and limits. */
+  public FastJsonFactory(JsonFactory source) {
     super(source, source.getCodec());
+  }
+
+  /** A factory with Jackson's defaults. */
+  public FastJsonFactory() {
+    this(new JsonFactory());
   }
 
   @Override
@@ -36,7 +44,7 @@ final class SkippingJsonFactory extends JsonFactory {
         && data[offset + 1] != 0
         && isEnabled(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)) {
       ctxt.setEncoding(JsonEncoding.UTF8);
-      return new SkippingParser(
+      return new Parser(
           ctxt,
           _parserFeatures,
           _objectCodec,
@@ -49,11 +57,11 @@ final class SkippingJsonFactory extends JsonFactory {
   }
 
   /** Jackson's UTF-8 byte parser, plus {@link #jumpToClose}. */
-  static final class SkippingParser extends UTF8StreamJsonParser {
+  public static final class Parser extends UTF8StreamJsonParser {
     private final byte[] data;
     private final int start;
 
-    SkippingParser(
+    Parser(
         IOContext ctxt,
         int features,
         ObjectCodec codec,
@@ -73,7 +81,7 @@ final class SkippingJsonFactory extends JsonFactory {
      * that those bytes are one valid array; false (nothing moved) when the parser is not where this
      * can work.
      */
-    boolean jumpToClose(int close) {
+    public boolean jumpToClose(int close) {
       int at = start + close;
       if (currentToken() != JsonToken.START_ARRAY
           || _tokenIncomplete

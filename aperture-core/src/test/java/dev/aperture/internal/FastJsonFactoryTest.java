@@ -1,4 +1,4 @@
-package dev.aperture.openai;
+package dev.aperture.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,27 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class SkippingJsonFactoryTest {
-  private final SkippingJsonFactory factory = new SkippingJsonFactory(new JsonFactory());
+class FastJsonFactoryTest {
+  private final FastJsonFactory factory = new FastJsonFactory();
 
   @Test
   void jumpsToTheClosingBracketAndReadsOnFromThere() throws IOException {
     String json = "{\"a\": [1, {\"x\": \"]\"}, [2]], \"b\": \"after\"}";
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     try (JsonParser p = factory.createParser(bytes)) {
-      assertInstanceOf(SkippingJsonFactory.SkippingParser.class, p);
+      assertInstanceOf(FastJsonFactory.Parser.class, p);
       assertEquals(JsonToken.START_OBJECT, p.nextToken());
       assertEquals("a", p.nextFieldName());
       assertEquals(JsonToken.START_ARRAY, p.nextToken());
       int close = json.indexOf("]], ") + 1;
-      assertTrue(((SkippingJsonFactory.SkippingParser) p).jumpToClose(close));
+      assertTrue(((FastJsonFactory.Parser) p).jumpToClose(close));
       assertEquals(JsonToken.END_ARRAY, p.nextToken());
       assertEquals(close, p.currentTokenLocation().getByteOffset());
       assertEquals("b", p.nextFieldName());
@@ -40,7 +39,7 @@ class SkippingJsonFactoryTest {
   void refusesToJumpAnywhereButToAClosingBracketAhead() throws IOException {
     byte[] bytes = "{\"a\": [1, 2], \"b\": 3}".getBytes(StandardCharsets.UTF_8);
     try (JsonParser p = factory.createParser(bytes)) {
-      SkippingJsonFactory.SkippingParser s = (SkippingJsonFactory.SkippingParser) p;
+      FastJsonFactory.Parser s = (FastJsonFactory.Parser) p;
       p.nextToken();
       assertFalse(s.jumpToClose(11), "not on an array yet");
       p.nextFieldName();
@@ -56,13 +55,13 @@ class SkippingJsonFactoryTest {
   void otherEncodingsGetJacksonsOwnParser() throws IOException {
     byte[] utf16 = "{\"a\": 1}".getBytes(StandardCharsets.UTF_16LE);
     try (JsonParser p = factory.createParser(utf16)) {
-      assertFalse(p instanceof SkippingJsonFactory.SkippingParser);
+      assertFalse(p instanceof FastJsonFactory.Parser);
       assertEquals(JsonToken.START_OBJECT, p.nextToken());
       assertEquals("a", p.nextFieldName());
     }
     byte[] bom = "\uFEFF{\"a\": 1}".getBytes(StandardCharsets.UTF_8);
     try (JsonParser p = factory.createParser(bom)) {
-      assertFalse(p instanceof SkippingJsonFactory.SkippingParser);
+      assertFalse(p instanceof FastJsonFactory.Parser);
       assertEquals(JsonToken.START_OBJECT, p.nextToken());
     }
   }
