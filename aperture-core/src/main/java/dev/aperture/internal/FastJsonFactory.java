@@ -36,6 +36,11 @@ public final class FastJsonFactory extends JsonFactory {
   }
 
   @Override
+  public JsonFactory copy() {
+    return new FastJsonFactory(this);
+  }
+
+  @Override
   protected JsonParser _createParser(byte[] data, int offset, int len, IOContext ctxt)
       throws IOException {
     // '{' then a non-zero byte: UTF-8 without a BOM (UTF-16/32 would show a zero byte here)

@@ -17,7 +17,9 @@ import java.io.IOException;
  * backslash and control characters escaped ({@code \b \t \n \f \r}, the others as {@code \\u00XX}),
  * other characters in UTF-8, and every surrogate escaped on its own as {@code \\uXXXX} (Jackson
  * does not join pairs). Short and very long strings, and generators that are not plain UTF-8 ones
- * (a writer-backed generator, custom escapes, escaped non-ASCII), go to Jackson.
+ * (a writer-backed generator, custom escapes, escaped non-ASCII), go to Jackson. It reproduces
+ * Jackson's default write features (upper-case hex, '/' not escaped, surrogates not combined),
+ * which every generator in this library keeps.
  */
 public final class JsonText {
   /** Below this, Jackson's loop is as fast as the copy here. */

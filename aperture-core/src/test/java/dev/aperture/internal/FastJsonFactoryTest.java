@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -63,6 +64,14 @@ class FastJsonFactoryTest {
     try (JsonParser p = factory.createParser(bom)) {
       assertFalse(p instanceof FastJsonFactory.Parser);
       assertEquals(JsonToken.START_OBJECT, p.nextToken());
+    }
+  }
+
+  @Test
+  void aCopyIsOneToo() throws IOException {
+    JsonFactory copy = factory.copy();
+    try (JsonParser p = copy.createParser("{\"a\": [1]}".getBytes(StandardCharsets.UTF_8))) {
+      assertInstanceOf(FastJsonFactory.Parser.class, p);
     }
   }
 }
