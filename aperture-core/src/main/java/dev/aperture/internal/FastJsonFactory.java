@@ -12,15 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A copy of a {@link JsonFactory} whose parsers over UTF-8 byte arrays ({@link Parser}) can do two
- * things Jackson's cannot: jump over an array whose bytes are already known to be valid JSON (the
- * OpenAI decoder recognises a {@code tools} array it decoded before, tens of kilobytes for an
- * agent, sent with every turn), and read a string value straight from the input bytes (Jackson
- * copies it through a char buffer one byte at a time, on its slowest path after the first non-ASCII
- * character). Both use Jackson's extension points: the factory's protected {@link
- * JsonFactory#_createParser(byte[], int, int, IOContext)} and the parser's protected input state.
- * Anything but a plain UTF-8 object (a byte-order mark, UTF-16 or 32, canonicalisation off) gets
- * Jackson's own parser.
+ * A copy of a {@link JsonFactory} whose parsers over UTF-8 byte arrays ({@link Parser}) can jump
+ * over an array whose bytes are already known to be valid JSON: the OpenAI decoder recognises a
+ * {@code tools} array it decoded before (tens of kilobytes for an agent, sent with every turn) by
+ * comparing bytes, and then need not tokenize it again. It uses Jackson's extension points: the
+ * factory's protected {@link JsonFactory#_createParser(byte[], int, int, IOContext)} and the
+ * parser's protected input position. Anything but a plain UTF-8 object (a byte-order mark, UTF-16
+ * or 32, canonicalisation off) gets Jackson's own parser, which cannot jump.
  */
 public final class FastJsonFactory extends JsonFactory {
   private static final long serialVersionUID = 1L;

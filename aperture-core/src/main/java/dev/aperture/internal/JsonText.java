@@ -159,7 +159,28 @@ public final class JsonText {
   /** A UTF-8 generator with Jackson's default escaping, whose bytes this class reproduces. */
   private static boolean plain(JsonGenerator g) {
     return g instanceof UTF8JsonGenerator
+        && (g.getFeatureMask() & WRITE_FEATURES_MASK) == WRITE_FEATURES_DEFAULT
         && g.getCharacterEscapes() == null
         && g.getHighestEscapedChar() == 0;
+  }
+
+  /**
+   * The write features that change how a string is written, and their defaults (hex upper case).
+   */
+  private static final int WRITE_FEATURES_MASK;
+
+  private static final int WRITE_FEATURES_DEFAULT;
+
+  static {
+    @SuppressWarnings("deprecation")
+    int hexUpper = JsonGenerator.Feature.WRITE_HEX_UPPER_CASE.getMask();
+    @SuppressWarnings("deprecation")
+    int slashes = JsonGenerator.Feature.ESCAPE_FORWARD_SLASHES.getMask();
+    @SuppressWarnings("deprecation")
+    int surrogates = JsonGenerator.Feature.COMBINE_UNICODE_SURROGATES_IN_UTF8.getMask();
+    @SuppressWarnings("deprecation")
+    int nonAscii = JsonGenerator.Feature.ESCAPE_NON_ASCII.getMask();
+    WRITE_FEATURES_MASK = hexUpper | slashes | surrogates | nonAscii;
+    WRITE_FEATURES_DEFAULT = hexUpper;
   }
 }

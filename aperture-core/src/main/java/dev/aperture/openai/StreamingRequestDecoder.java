@@ -138,9 +138,6 @@ final class StreamingRequestDecoder {
     private StringBuilder text;
     private FieldNames names;
 
-    /** Where in {@code input} the parser's byte offsets start (a tools array's own parser). */
-    private int base;
-
     Call(byte[] input) {
       this.input = input;
     }
@@ -152,9 +149,9 @@ final class StreamingRequestDecoder {
      * parser and remembered.
      */
     private String schema(JsonParser p) throws IOException {
-      long start = base + p.currentTokenLocation().getByteOffset();
+      long start = p.currentTokenLocation().getByteOffset();
       p.skipChildren();
-      long end = base + p.currentLocation().getByteOffset();
+      long end = p.currentLocation().getByteOffset();
       if (start < 0
           || end > input.length
           || end - start < 2
@@ -854,13 +851,13 @@ final class StreamingRequestDecoder {
       if (t != JsonToken.START_ARRAY) {
         throw DECLINE;
       }
-      long start = base + p.currentTokenLocation().getByteOffset();
+      long start = p.currentTokenLocation().getByteOffset();
       if (start < 0 || start >= input.length || input[(int) start] != '[') {
         throw DECLINE; // offsets not as expected: the tree decoder decides
       }
       RecentToolLists.Entry known = recentTools.find(input, (int) start);
       if (known != null) {
-        int close = (int) start + known.length() - 1 - base;
+        int close = (int) start + known.length() - 1;
         if (!(p instanceof FastJsonFactory.Parser)
             || !((FastJsonFactory.Parser) p).jumpToClose(close)) {
           p.skipChildren();
@@ -869,25 +866,14 @@ final class StreamingRequestDecoder {
         }
         return known.tools();
       }
-      p.skipChildren();
-      long end = base + p.currentLocation().getByteOffset();
+      // not seen lately: read here, then remembered by its bytes
+      List<Tool> tools = List.copyOf(toolArray(p, t));
+      long end = p.currentLocation().getByteOffset();
       if (end > input.length || end - start < 2 || input[(int) end - 1] != ']') {
         throw DECLINE; // offsets not as expected: the tree decoder decides
       }
       int from = (int) start;
       int to = (int) end;
-      List<Tool> tools;
-      int outer = base;
-      try (JsonParser q = factory.createParser(input, from, to - from)) {
-        q.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        base = from;
-        tools = List.copyOf(toolArray(q, q.nextToken()));
-        if (q.nextToken() != null) {
-          throw DECLINE;
-        }
-      } finally {
-        base = outer;
-      }
       recentTools.remember(input, from, to, tools);
       return tools;
     }

@@ -111,6 +111,34 @@ class JsonTextTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation")
+  void generatorsWithOtherWriteFeaturesAreLeftToJackson() throws IOException {
+    String s = "a path a/b with é, a \u0001 control and an emoji 😀 in it";
+    for (JsonGenerator.Feature f :
+        new JsonGenerator.Feature[] {
+          JsonGenerator.Feature.ESCAPE_FORWARD_SLASHES,
+          JsonGenerator.Feature.COMBINE_UNICODE_SURROGATES_IN_UTF8
+        }) {
+      ByteArrayOutputStream jackson = new ByteArrayOutputStream();
+      ByteArrayOutputStream ours = new ByteArrayOutputStream();
+      try (JsonGenerator a = FACTORY.createGenerator(jackson);
+          JsonGenerator b = FACTORY.createGenerator(ours)) {
+        a.enable(f).writeString(s);
+        JsonText.writeString(b.enable(f), s);
+      }
+      assertArrayEquals(jackson.toByteArray(), ours.toByteArray(), f.name());
+    }
+    ByteArrayOutputStream jackson = new ByteArrayOutputStream();
+    ByteArrayOutputStream ours = new ByteArrayOutputStream();
+    try (JsonGenerator a = FACTORY.createGenerator(jackson);
+        JsonGenerator b = FACTORY.createGenerator(ours)) {
+      a.disable(JsonGenerator.Feature.WRITE_HEX_UPPER_CASE).writeString(s);
+      JsonText.writeString(b.disable(JsonGenerator.Feature.WRITE_HEX_UPPER_CASE), s);
+    }
+    assertArrayEquals(jackson.toByteArray(), ours.toByteArray(), "lower-case hex");
+  }
+
+  @Test
   void writesFieldsWithPreEncodedNames() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = FACTORY.createGenerator(out)) {

@@ -88,13 +88,6 @@ final class ConverseStreamTranslator implements StreamTranslator {
     }
   }
 
-  /**
-   * The hot path: a {@code contentBlockDelta} read from its bytes by the {@link DeltaScanner}, or,
-   * for payloads outside its subset, with a streaming parser. Both mirror what a tree reading does:
-   * the first JSON value only, the last of repeated fields wins, non-string values count as absent,
-   * unknown fields (such as the padding {@code "p"}) are skipped, and a payload that does not start
-   * an object goes to {@link StreamFrames#payload} for its usual error.
-   */
   /** The scanner over a copy of the payload in a buffer kept for the stream. */
   private boolean scanDelta(EventStreamMessage message, Delta d) {
     int size = message.payloadSize();
@@ -108,6 +101,13 @@ final class ConverseStreamTranslator implements StreamTranslator {
     return scanner.read(payload, 0, size, d);
   }
 
+  /**
+   * The hot path: a {@code contentBlockDelta} read from its bytes by the {@link DeltaScanner}, or,
+   * for payloads outside its subset, with a streaming parser. Both mirror what a tree reading does:
+   * the first JSON value only, the last of repeated fields wins, non-string values count as absent,
+   * unknown fields (such as the padding {@code "p"}) are skipped, and a payload that does not start
+   * an object goes to {@link StreamFrames#payload} for its usual error.
+   */
   private void delta(EventStreamMessage message, List<ChatEvent> out) {
     Delta d = new Delta();
     if (!scanDelta(message, d)) {

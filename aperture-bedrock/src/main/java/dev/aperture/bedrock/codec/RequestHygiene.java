@@ -457,11 +457,20 @@ final class RequestHygiene {
       out.add(new PreparedTool(tool.name(), tool.description(), schema(tool, k)));
     }
     List<PreparedTool> prepared = List.copyOf(out);
-    PREPARED_TOOLS[slot] = new PreparedTools(tools.toArray(new Tool[0]), prepared);
+    long chars = 0;
+    for (Tool tool : tools) {
+      chars += tool.description().length() + tool.parametersJsonSchema().length();
+    }
+    if (chars <= MAX_PREPARED_TOOLS_CHARS) {
+      PREPARED_TOOLS[slot] = new PreparedTools(tools.toArray(new Tool[0]), prepared);
+    }
     return prepared;
   }
 
   private static final int PREPARED_TOOLS_SLOTS = 16; // power of two
+
+  /** Larger tool lists are prepared afresh each time rather than held (16 × 256K chars at most). */
+  private static final long MAX_PREPARED_TOOLS_CHARS = 256 * 1024;
 
   // Racy by design: a slot holds an immutable entry or null, and a lost update is only a miss.
   private static final PreparedTools[] PREPARED_TOOLS = new PreparedTools[PREPARED_TOOLS_SLOTS];
