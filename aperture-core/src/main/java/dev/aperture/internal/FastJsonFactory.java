@@ -78,19 +78,21 @@ public final class FastJsonFactory extends JsonFactory {
     }
 
     /**
-     * On the {@link JsonToken#START_ARRAY} just returned, continues at {@code close}, the offset
-     * (as {@link #currentTokenLocation()} counts them) of its closing bracket, as if everything in
-     * between had been read: the next token is its {@link JsonToken#END_ARRAY}. The caller vouches
-     * that those bytes are one valid array; false (nothing moved) when the parser is not where this
-     * can work.
+     * On the {@link JsonToken#START_ARRAY} or {@link JsonToken#START_OBJECT} just returned,
+     * continues at {@code close}, the offset (as {@link #currentTokenLocation()} counts them) of
+     * its closing bracket, as if everything in between had been read: the next token is its {@link
+     * JsonToken#END_ARRAY} or {@link JsonToken#END_OBJECT}. The caller vouches that those bytes are
+     * one valid value; false (nothing moved) when the parser is not where this can work.
      */
     public boolean jumpToClose(int close) {
       int at = start + close;
-      if (currentToken() != JsonToken.START_ARRAY
+      JsonToken t = currentToken();
+      byte bracket = t == JsonToken.START_ARRAY ? (byte) ']' : (byte) '}';
+      if ((t != JsonToken.START_ARRAY && t != JsonToken.START_OBJECT)
           || _tokenIncomplete
           || at < _inputPtr
           || at >= _inputEnd
-          || data[at] != ']') {
+          || data[at] != bracket) {
         return false;
       }
       _inputPtr = at;

@@ -111,6 +111,13 @@ final class StreamingRequestDecoder {
    */
   private final RecentToolLists recentTools = new RecentToolLists(8, 256 * 1024);
 
+  /**
+   * Recently decoded messages by their exact bytes: a conversation sends its whole history with
+   * every turn, so all but the newest messages were decoded the turn before. 256 of up to 16 KB
+   * each (a few MB at most with the decoded text): the cost is keeping recent prompts in memory.
+   */
+  private final RecentMessages recentMessages = new RecentMessages(256, 16 * 1024);
+
   StreamingRequestDecoder(JsonFactory factory) {
     this.factory = new FastJsonFactory(factory);
   }
@@ -367,12 +374,43 @@ final class StreamingRequestDecoder {
       }
       List<Message> messages = new ArrayList<>();
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        messages.add(message(p, t));
+        messages.add(knownOrNewMessage(p, t));
       }
       if (messages.isEmpty()) {
         throw DECLINE;
       }
       return messages;
+    }
+
+    /**
+     * The message the parser is on: when its bytes are those of a message decoded lately (a
+     * conversation resends its history every turn), that message, and the parser jumps to its end;
+     * else decoded here and remembered.
+     */
+    private Message knownOrNewMessage(JsonParser p, JsonToken t) throws IOException {
+      if (t != JsonToken.START_OBJECT || !(p instanceof FastJsonFactory.Parser)) {
+        return message(p, t);
+      }
+      long start = p.currentTokenLocation().getByteOffset();
+      if (start < 0 || start >= input.length || input[(int) start] != '{') {
+        throw DECLINE; // offsets not as expected: the tree decoder decides
+      }
+      int from = (int) start;
+      int hash = RecentMessages.hash(input, from);
+      RecentMessages.Entry known = recentMessages.find(input, from, hash);
+      if (known != null) {
+        if (((FastJsonFactory.Parser) p).jumpToClose(from + known.length() - 1)
+            && p.nextToken() == JsonToken.END_OBJECT) {
+          return known.message();
+        }
+        throw DECLINE; // cannot happen for a whole object that matched; the tree decoder decides
+      }
+      Message m = message(p, t);
+      long end = p.currentLocation().getByteOffset();
+      if (end > from + 1 && end <= input.length && input[(int) end - 1] == '}') {
+        recentMessages.remember(input, from, (int) end, hash, m);
+      }
+      return m;
     }
 
     private Message message(JsonParser p, JsonToken t) throws IOException {
@@ -1551,6 +1589,73 @@ final class StreamingRequestDecoder {
       default:
         out.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
         break;
+    }
+  }
+
+  /**
+   * Messages by their exact bytes, direct-mapped by a hash of their first bytes; shared by all
+   * threads (entries are immutable, a lost update is only a miss).
+   */
+  static final class RecentMessages {
+    /** How many leading bytes pick the slot at most: past the role, into the content. */
+    private static final int HASHED_BYTES = 128;
+
+    record Entry(byte[] raw, Message message) {
+      int length() {
+        return raw.length;
+      }
+    }
+
+    private final AtomicReferenceArray<Entry> entries;
+    private final int maxBytes;
+
+    RecentMessages(int slots, int maxBytes) {
+      if (Integer.bitCount(slots) != 1) {
+        throw new IllegalArgumentException("slots must be a power of two");
+      }
+      this.entries = new AtomicReferenceArray<>(slots);
+      this.maxBytes = maxBytes;
+    }
+
+    /**
+     * A hash of the object's first bytes, up to {@link #HASHED_BYTES} or its first '}', whichever
+     * comes first: a window that never reaches past a whole object standing at {@code from}, so the
+     * same object hashes alike whatever follows it.
+     */
+    static int hash(byte[] b, int from) {
+      int limit = Math.min(b.length, from + HASHED_BYTES);
+      int end = limit;
+      for (int i = from + 1; i < limit; i++) {
+        if (b[i] == '}') {
+          end = i + 1;
+          break;
+        }
+      }
+      return BytesCache.hash(b, from, end);
+    }
+
+    /**
+     * The entry whose bytes stand in {@code b} from {@code from}, or null. Each entry is one whole,
+     * valid object: if its bytes are there, that is where the object in {@code b} ends.
+     */
+    Entry find(byte[] b, int from, int hash) {
+      Entry e = entries.get(hash & (entries.length() - 1));
+      if (e == null) {
+        return null;
+      }
+      int to = from + e.raw.length;
+      return to <= b.length
+              && b[to - 1] == '}'
+              && Arrays.equals(e.raw, 0, e.raw.length, b, from, to)
+          ? e
+          : null;
+    }
+
+    void remember(byte[] b, int from, int to, int hash, Message message) {
+      if (to - from <= maxBytes) {
+        entries.set(
+            hash & (entries.length() - 1), new Entry(Arrays.copyOfRange(b, from, to), message));
+      }
     }
   }
 

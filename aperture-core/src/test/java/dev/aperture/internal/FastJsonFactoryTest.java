@@ -37,12 +37,28 @@ class FastJsonFactoryTest {
   }
 
   @Test
+  void jumpsOverAnObjectToo() throws IOException {
+    String json = "{\"a\": {\"x\": [1, \"}\"]}, \"b\": 2}";
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    try (JsonParser p = factory.createParser(bytes)) {
+      p.nextToken();
+      assertEquals("a", p.nextFieldName());
+      assertEquals(JsonToken.START_OBJECT, p.nextToken());
+      int close = json.indexOf("]}") + 1;
+      assertTrue(((FastJsonFactory.Parser) p).jumpToClose(close));
+      assertEquals(JsonToken.END_OBJECT, p.nextToken());
+      assertEquals("b", p.nextFieldName());
+      assertEquals(2, p.nextIntValue(0));
+    }
+  }
+
+  @Test
   void refusesToJumpAnywhereButToAClosingBracketAhead() throws IOException {
     byte[] bytes = "{\"a\": [1, 2], \"b\": 3}".getBytes(StandardCharsets.UTF_8);
     try (JsonParser p = factory.createParser(bytes)) {
       FastJsonFactory.Parser s = (FastJsonFactory.Parser) p;
       p.nextToken();
-      assertFalse(s.jumpToClose(11), "not on an array yet");
+      assertFalse(s.jumpToClose(11), "on the root object, and a ']' is not its end");
       p.nextFieldName();
       p.nextToken();
       assertFalse(s.jumpToClose(9), "not a bracket");

@@ -170,6 +170,35 @@ class StreamingRequestDecoderTest {
   }
 
   @Test
+  void aConversationsHistoryIsReusedFromItsBytesAndNewMessagesAreRead() {
+    String turn1 =
+        "{'role': 'system', 'content': 'Be brief, naïvely.'}, {'role': 'user', 'content':"
+            + " [{'type': 'text', 'text': 'What is 2+2?'}]}";
+    String turn2 =
+        turn1
+            + ", {'role': 'assistant', 'content': null, 'tool_calls': [{'id': 'c1', 'type':"
+            + " 'function', 'function': {'name': 'add', 'arguments': '{\\\"a\\\": 2}'}}]},"
+            + " {'role': 'tool', 'tool_call_id': 'c1', 'content': '4'}";
+    String first = json("{'model': 'm', 'messages': [" + turn1 + "]}");
+    String second = json("{'model': 'm', 'max_tokens': 9, 'messages': [" + turn2 + "]}");
+    agree(first);
+    agree(second); // the history at another offset, with new messages after it
+    List<Message> a = fast(first).chatRequest().messages();
+    List<Message> b = fast(second).chatRequest().messages();
+    assertEquals(4, b.size());
+    assertSame(a.get(0), b.get(0));
+    assertSame(a.get(1), b.get(1));
+    assertEquals(Role.TOOL, b.get(3).role());
+    // one byte different: decoded afresh
+    OpenAiChatRequest changed = agree(first.replace("2+2", "2+3"));
+    assertEquals(
+        "What is 2+3?",
+        ((ContentPart.Text) changed.chatRequest().messages().get(1).content().get(0)).text());
+    // a known message followed by something that breaks the body: still the tree decoder's call
+    assertNull(fast(first.replace("]}", "] garbage}")));
+  }
+
+  @Test
   void aRepeatedToolSchemaIsReusedFromItsBytes() {
     String tools =
         "'tools': [{'type': 'function', 'function': {'name': 'f', 'parameters':"
