@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Writes JSON strings into a byte generator faster than {@link JsonGenerator#writeString(String)},
@@ -74,6 +75,48 @@ public final class JsonText {
       g.writeString(s);
       return;
     }
+    if (n < MIN_KEPT_CHARS) {
+      int p = encode(s, n);
+      g.writeRawUTF8String(SCRATCH.get().bytes, 0, p);
+      return;
+    }
+    // The same String object written again (a conversation's history, resent every turn, comes
+    // back from the OpenAI decoder as the same objects): its bytes from the first time.
+    int slot = System.identityHashCode(s) & (KEPT_SLOTS - 1);
+    Kept kept = KEPT[slot];
+    if (kept != null && kept.text == s && kept.utf8 != null) {
+      g.writeRawUTF8String(kept.utf8, 0, kept.utf8.length);
+      return;
+    }
+    int p = encode(s, n);
+    byte[] b = SCRATCH.get().bytes;
+    g.writeRawUTF8String(b, 0, p);
+    // kept on its second writing only: text written once costs a marker, not a copy
+    KEPT[slot] =
+        kept != null && kept.text == s ? new Kept(s, Arrays.copyOf(b, p)) : new Kept(s, null);
+  }
+
+  /** Strings this long or longer are kept once written twice. */
+  static final int MIN_KEPT_CHARS = 64;
+
+  private static final int KEPT_SLOTS = 256; // power of two: 6 MB at most (4,096 chars × 6)
+
+  // Racy by design: a slot holds an immutable entry or null, and a lost update is only a miss.
+  private static final Kept[] KEPT = new Kept[KEPT_SLOTS];
+
+  /** A string and its escaped UTF-8 (null: seen once so far); final fields: safely shared. */
+  private static final class Kept {
+    final String text;
+    final byte[] utf8;
+
+    Kept(String text, byte[] utf8) {
+      this.text = text;
+      this.utf8 = utf8;
+    }
+  }
+
+  /** Escapes and encodes {@code s} (of length {@code n}) into this thread's scratch bytes. */
+  private static int encode(String s, int n) throws IOException {
     Scratch scratch = SCRATCH.get();
     char[] c = scratch.chars;
     if (c.length < n) {
@@ -138,7 +181,7 @@ public final class JsonText {
         b[p++] = HEX[ch & 0xF];
       }
     }
-    g.writeRawUTF8String(b, 0, p);
+    return p;
   }
 
   /**

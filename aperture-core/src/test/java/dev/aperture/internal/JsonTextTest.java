@@ -77,6 +77,26 @@ class JsonTextTest {
   }
 
   @Test
+  void theSameStringWrittenAgainComesOutTheSame() throws IOException {
+    String s =
+        "A history message, \"quoted\", naïve, with an emoji 😀 and a newline\n: " + "x".repeat(80);
+    byte[] jackson = document(JsonGenerator::writeString, s);
+    for (int i = 0; i < 4; i++) { // the first time, the second (kept), and from the kept bytes
+      assertArrayEquals(jackson, document(JsonText::writeString, s), "writing " + i);
+    }
+    // another String with the same text is not the kept one, and comes out the same too
+    String copy = new String(s.toCharArray());
+    assertArrayEquals(jackson, document(JsonText::writeString, copy));
+    // many strings through the same slots: each still its own
+    for (int i = 0; i < 2_000; i++) {
+      String t = "message number " + i + " of a long conversation, café " + "y".repeat(60);
+      byte[] want = document(JsonGenerator::writeString, t);
+      assertArrayEquals(want, document(JsonText::writeString, t));
+      assertArrayEquals(want, document(JsonText::writeString, t));
+    }
+  }
+
+  @Test
   void allEscapesStillFit() throws IOException {
     // six output bytes per input character, past the buffer's first size
     assertSameAsJackson("\u0001".repeat(JsonText.MAX_CHARS));
