@@ -89,6 +89,7 @@ public final class FastJsonFactory extends JsonFactory {
       JsonToken t = currentToken();
       byte bracket = t == JsonToken.START_ARRAY ? (byte) ']' : (byte) '}';
       if ((t != JsonToken.START_ARRAY && t != JsonToken.START_OBJECT)
+          || _trackMaxTokenCount // a token limit must see every token: no jumping then
           || _tokenIncomplete
           || at < _inputPtr
           || at >= _inputEnd

@@ -90,16 +90,28 @@ public final class JsonText {
     }
     int p = encode(s, n);
     byte[] b = SCRATCH.get().bytes;
-    g.writeRawUTF8String(b, 0, p);
-    // kept on its second writing only: text written once costs a marker, not a copy
-    KEPT[slot] =
-        kept != null && kept.text == s ? new Kept(s, Arrays.copyOf(b, p)) : new Kept(s, null);
+    if (kept != null && kept.text == s) {
+      // kept on its second writing only (text written once costs a marker, not a copy); copied
+      // before anything else can run on this thread and reuse the scratch
+      byte[] utf8 = Arrays.copyOf(b, p);
+      KEPT[slot] = new Kept(s, utf8);
+      g.writeRawUTF8String(utf8, 0, p);
+    } else {
+      g.writeRawUTF8String(b, 0, p);
+      KEPT[slot] = new Kept(s, null);
+    }
   }
 
   /** Strings this long or longer are kept once written twice. */
   static final int MIN_KEPT_CHARS = 64;
 
-  private static final int KEPT_SLOTS = 256; // power of two: 6 MB at most (4,096 chars × 6)
+  /**
+   * Power of two. At most ~8 MB: 256 × (up to 24 KB of bytes for 4,096 chars, plus the String). The
+   * kept text is prompt text (a conversation's history) held in memory past its request, as the
+   * OpenAI decoder's caches hold it; kept arrays are handed to the generator's output stream, which
+   * must not modify what it is given (none of the library's streams does).
+   */
+  private static final int KEPT_SLOTS = 256;
 
   // Racy by design: a slot holds an immutable entry or null, and a lost update is only a miss.
   private static final Kept[] KEPT = new Kept[KEPT_SLOTS];

@@ -90,4 +90,23 @@ class FastJsonFactoryTest {
       assertInstanceOf(FastJsonFactory.Parser.class, p);
     }
   }
+
+  @Test
+  void aParserCountingTokensDoesNotJump() throws IOException {
+    JsonFactory counting =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxTokenCount(1_000)
+                    .build())
+            .build();
+    try (JsonParser p =
+        new FastJsonFactory(counting)
+            .createParser("{\"a\": [1, 2]}".getBytes(StandardCharsets.UTF_8))) {
+      p.nextToken();
+      p.nextFieldName();
+      assertEquals(JsonToken.START_ARRAY, p.nextToken());
+      assertFalse(((FastJsonFactory.Parser) p).jumpToClose(11));
+    }
+  }
 }
