@@ -59,10 +59,7 @@ import java.util.Objects;
  */
 public final class OpenAiChatCodec {
   // Field names and values of the answer, encoded once (the shared ones are OpenAiWire's).
-  private static final SerializedString F_CONTENT = new SerializedString("content");
   private static final SerializedString F_MESSAGE = new SerializedString("message");
-  private static final SerializedString F_REASONING_CONTENT =
-      new SerializedString("reasoning_content");
   private static final SerializedString F_ROLE = new SerializedString("role");
   private static final SerializedString V_ASSISTANT = new SerializedString("assistant");
   private static final SerializedString V_CHAT_COMPLETION = new SerializedString("chat.completion");
@@ -194,10 +191,10 @@ public final class OpenAiChatCodec {
       }
     }
     OpenAiWire.writeField(g, F_ROLE, V_ASSISTANT);
-    OpenAiWire.writeText(g, F_CONTENT, text == null ? null : text.toString());
+    OpenAiWire.writeText(g, OpenAiWire.F_CONTENT, text == null ? null : text.toString());
     g.writeNullField("refusal");
     if (reasoning != null) {
-      OpenAiWire.writeText(g, F_REASONING_CONTENT, reasoning.toString());
+      OpenAiWire.writeText(g, OpenAiWire.F_REASONING_CONTENT, reasoning.toString());
     }
     OpenAiWire.writeToolCalls(g, response.toolCalls());
   }

@@ -48,10 +48,7 @@ public final class OpenAiChunkWriter {
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
   // Field names and values written in every chunk, encoded once (the shared ones are OpenAiWire's).
-  private static final SerializedString F_CONTENT = new SerializedString("content");
   private static final SerializedString F_DELTA = new SerializedString("delta");
-  private static final SerializedString F_REASONING_CONTENT =
-      new SerializedString("reasoning_content");
   private static final SerializedString F_USAGE = new SerializedString("usage");
   private static final SerializedString V_CHUNK = new SerializedString("chat.completion.chunk");
 
@@ -146,9 +143,9 @@ public final class OpenAiChunkWriter {
       throw badOrder("the stream did not begin with a start event");
     }
     if (event instanceof ChatEvent.TextDelta d) {
-      send(g -> OpenAiWire.writeText(g, F_CONTENT, d.text()));
+      send(g -> OpenAiWire.writeText(g, OpenAiWire.F_CONTENT, d.text()));
     } else if (event instanceof ChatEvent.ReasoningDelta d) {
-      send(g -> OpenAiWire.writeText(g, F_REASONING_CONTENT, d.text()));
+      send(g -> OpenAiWire.writeText(g, OpenAiWire.F_REASONING_CONTENT, d.text()));
     } else if (event instanceof ChatEvent.ToolCallStart s) {
       if (toolCallsByBlock.containsKey(s.index())) {
         throw badOrder("a second tool call start for content block " + s.index());

@@ -35,6 +35,7 @@ final class OpenAiWire {
   // Field names and values written in every answer and chunk, encoded once.
   static final SerializedString F_ARGUMENTS = new SerializedString("arguments");
   static final SerializedString F_CHOICES = new SerializedString("choices");
+  static final SerializedString F_CONTENT = new SerializedString("content");
   static final SerializedString F_CREATED = new SerializedString("created");
   static final SerializedString F_FINISH_REASON = new SerializedString("finish_reason");
   static final SerializedString F_FUNCTION = new SerializedString("function");
@@ -44,6 +45,7 @@ final class OpenAiWire {
   static final SerializedString F_MODEL = new SerializedString("model");
   static final SerializedString F_NAME = new SerializedString("name");
   static final SerializedString F_OBJECT = new SerializedString("object");
+  static final SerializedString F_REASONING_CONTENT = new SerializedString("reasoning_content");
   static final SerializedString F_TOOL_CALLS = new SerializedString("tool_calls");
   static final SerializedString F_TYPE = new SerializedString("type");
   static final SerializedString V_FUNCTION = new SerializedString("function");

@@ -104,19 +104,15 @@ final class StreamingRequestDecoder {
   private final BytesCache<String> schemas = new BytesCache<>(256, 16 * 1024);
 
   /**
-   * Recently decoded {@code tools} arrays by their exact bytes: an agent sends the same tools with
-   * every turn. A body whose bytes at its {@code tools} array equal one of these takes that list
-   * without reading the array (the parser jumps to its end). Eight of up to 256 KB each: a few MB
-   * at most, with the schemas the tools hold.
+   * Recently decoded {@code tools} arrays and messages by their exact bytes: a conversation sends
+   * its tools and its whole history with every turn, so all but the newest parts were decoded the
+   * turn before. A value whose bytes stand again is taken as it was, and the parser jumps to its
+   * end. The cost is keeping recent prompt text in memory: 32 tool arrays of up to 256 KB and 256
+   * messages of up to 16 KB, a few MB at most with the decoded values.
    */
-  private final RecentToolLists recentTools = new RecentToolLists(8, 256 * 1024);
+  private final RecentValues<List<Tool>> recentTools = new RecentValues<>(32, 256 * 1024, ']');
 
-  /**
-   * Recently decoded messages by their exact bytes: a conversation sends its whole history with
-   * every turn, so all but the newest messages were decoded the turn before. 256 of up to 16 KB
-   * each (a few MB at most with the decoded text): the cost is keeping recent prompts in memory.
-   */
-  private final RecentMessages recentMessages = new RecentMessages(256, 16 * 1024);
+  private final RecentValues<Message> recentMessages = new RecentValues<>(256, 16 * 1024, '}');
 
   StreamingRequestDecoder(JsonFactory factory) {
     this.factory = new FastJsonFactory(factory);
@@ -382,35 +378,53 @@ final class StreamingRequestDecoder {
       return messages;
     }
 
-    /**
-     * The message the parser is on: when its bytes are those of a message decoded lately (a
-     * conversation resends its history every turn), that message, and the parser jumps to its end;
-     * else decoded here and remembered.
-     */
+    /** The message the parser is on, from {@link #recentMessages} when its bytes were seen. */
     private Message knownOrNewMessage(JsonParser p, JsonToken t) throws IOException {
-      if (t != JsonToken.START_OBJECT || !(p instanceof FastJsonFactory.Parser)) {
+      if (t != JsonToken.START_OBJECT) {
         return message(p, t);
       }
+      return known(p, recentMessages, this::message);
+    }
+
+    /** Decodes the value the parser is on (its START token); the parser ends on its END token. */
+    private interface ValueReader<V> {
+      V read(JsonParser p, JsonToken t) throws IOException;
+    }
+
+    /**
+     * The array or object the parser is on (its START token): when its bytes are those of a value
+     * in {@code recent}, that value, and the parser jumps to its end; else read by {@code reader}
+     * and remembered. Either way the parser ends on the value's END token.
+     */
+    private <V> V known(JsonParser p, RecentValues<V> recent, ValueReader<V> reader)
+        throws IOException {
+      JsonToken t = p.currentToken();
       long start = p.currentTokenLocation().getByteOffset();
-      if (start < 0 || start >= input.length || input[(int) start] != '{') {
+      if (start < 0 || start >= input.length || input[(int) start] != recent.open) {
         throw DECLINE; // offsets not as expected: the tree decoder decides
       }
       int from = (int) start;
-      int hash = RecentMessages.hash(input, from);
-      RecentMessages.Entry known = recentMessages.find(input, from, hash);
-      if (known != null) {
-        if (((FastJsonFactory.Parser) p).jumpToClose(from + known.length() - 1)
-            && p.nextToken() == JsonToken.END_OBJECT) {
-          return known.message();
+      int hash = recent.hash(input, from);
+      RecentValues.Entry<V> seen = recent.find(input, from, hash);
+      if (seen != null) {
+        int close = from + seen.raw().length - 1;
+        if (!(p instanceof FastJsonFactory.Parser)
+            || !((FastJsonFactory.Parser) p).jumpToClose(close)) {
+          p.skipChildren();
+          return seen.value();
         }
-        throw DECLINE; // cannot happen for a whole object that matched; the tree decoder decides
+        if (p.nextToken()
+            != (t == JsonToken.START_ARRAY ? JsonToken.END_ARRAY : JsonToken.END_OBJECT)) {
+          throw DECLINE; // cannot happen for a whole value that matched; the tree decoder decides
+        }
+        return seen.value();
       }
-      Message m = message(p, t);
+      V value = reader.read(p, t);
       long end = p.currentLocation().getByteOffset();
-      if (end > from + 1 && end <= input.length && input[(int) end - 1] == '}') {
-        recentMessages.remember(input, from, (int) end, hash, m);
+      if (end > from + 1 && end <= input.length && input[(int) end - 1] == recent.close) {
+        recent.remember(input, from, (int) end, hash, value);
       }
-      return m;
+      return value;
     }
 
     private Message message(JsonParser p, JsonToken t) throws IOException {
@@ -880,40 +894,12 @@ final class StreamingRequestDecoder {
 
     // --- tools ---
 
-    /**
-     * The {@code tools} array the parser is on (its START_ARRAY): skipped and taken from the cache
-     * when these exact bytes were decoded before, else decoded from their own parser and remembered
-     * (unmodifiable).
-     */
+    /** The {@code tools} array, from {@link #recentTools} when its bytes were seen. */
     private List<Tool> tools(JsonParser p, JsonToken t) throws IOException {
       if (t != JsonToken.START_ARRAY) {
         throw DECLINE;
       }
-      long start = p.currentTokenLocation().getByteOffset();
-      if (start < 0 || start >= input.length || input[(int) start] != '[') {
-        throw DECLINE; // offsets not as expected: the tree decoder decides
-      }
-      RecentToolLists.Entry known = recentTools.find(input, (int) start);
-      if (known != null) {
-        int close = (int) start + known.length() - 1;
-        if (!(p instanceof FastJsonFactory.Parser)
-            || !((FastJsonFactory.Parser) p).jumpToClose(close)) {
-          p.skipChildren();
-        } else if (p.nextToken() != JsonToken.END_ARRAY) {
-          throw DECLINE;
-        }
-        return known.tools();
-      }
-      // not seen lately: read here, then remembered by its bytes
-      List<Tool> tools = List.copyOf(toolArray(p, t));
-      long end = p.currentLocation().getByteOffset();
-      if (end > input.length || end - start < 2 || input[(int) end - 1] != ']') {
-        throw DECLINE; // offsets not as expected: the tree decoder decides
-      }
-      int from = (int) start;
-      int to = (int) end;
-      recentTools.remember(input, from, to, tools);
-      return tools;
+      return known(p, recentTools, (q, u) -> List.copyOf(toolArray(q, u)));
     }
 
     private List<Tool> toolArray(JsonParser p, JsonToken t) throws IOException {
@@ -1593,40 +1579,40 @@ final class StreamingRequestDecoder {
   }
 
   /**
-   * Messages by their exact bytes, direct-mapped by a hash of their first bytes; shared by all
-   * threads (entries are immutable, a lost update is only a miss).
+   * Decoded arrays or objects by their exact bytes, direct-mapped by a hash of their first bytes;
+   * shared by all threads (entries are immutable, a lost update is only a miss).
    */
-  static final class RecentMessages {
-    /** How many leading bytes pick the slot at most: past the role, into the content. */
+  static final class RecentValues<V> {
+    /** How many leading bytes pick the slot at most: into the content, past the common start. */
     private static final int HASHED_BYTES = 128;
 
-    record Entry(byte[] raw, Message message) {
-      int length() {
-        return raw.length;
-      }
-    }
+    record Entry<V>(byte[] raw, V value) {}
 
-    private final AtomicReferenceArray<Entry> entries;
+    final byte open;
+    final byte close;
+    private final AtomicReferenceArray<Entry<V>> entries;
     private final int maxBytes;
 
-    RecentMessages(int slots, int maxBytes) {
+    RecentValues(int slots, int maxBytes, char close) {
       if (Integer.bitCount(slots) != 1) {
         throw new IllegalArgumentException("slots must be a power of two");
       }
       this.entries = new AtomicReferenceArray<>(slots);
       this.maxBytes = maxBytes;
+      this.close = (byte) close;
+      this.open = (byte) (close == ']' ? '[' : '{');
     }
 
     /**
-     * A hash of the object's first bytes, up to {@link #HASHED_BYTES} or its first '}', whichever
-     * comes first: a window that never reaches past a whole object standing at {@code from}, so the
-     * same object hashes alike whatever follows it.
+     * A hash of the value's first bytes, up to {@link #HASHED_BYTES} or its first closing bracket
+     * of its own kind, whichever comes first: a window that never reaches past a whole value
+     * standing at {@code from}, so the same value hashes alike whatever follows it.
      */
-    static int hash(byte[] b, int from) {
+    int hash(byte[] b, int from) {
       int limit = Math.min(b.length, from + HASHED_BYTES);
       int end = limit;
       for (int i = from + 1; i < limit; i++) {
-        if (b[i] == '}') {
+        if (b[i] == close) {
           end = i + 1;
           break;
         }
@@ -1636,72 +1622,25 @@ final class StreamingRequestDecoder {
 
     /**
      * The entry whose bytes stand in {@code b} from {@code from}, or null. Each entry is one whole,
-     * valid object: if its bytes are there, that is where the object in {@code b} ends.
+     * valid value: if its bytes are there, that is where the value in {@code b} ends.
      */
-    Entry find(byte[] b, int from, int hash) {
-      Entry e = entries.get(hash & (entries.length() - 1));
+    Entry<V> find(byte[] b, int from, int hash) {
+      Entry<V> e = entries.get(hash & (entries.length() - 1));
       if (e == null) {
         return null;
       }
       int to = from + e.raw.length;
       return to <= b.length
-              && b[to - 1] == '}'
+              && b[to - 1] == close
               && Arrays.equals(e.raw, 0, e.raw.length, b, from, to)
           ? e
           : null;
     }
 
-    void remember(byte[] b, int from, int to, int hash, Message message) {
+    void remember(byte[] b, int from, int to, int hash, V value) {
       if (to - from <= maxBytes) {
         entries.set(
-            hash & (entries.length() - 1), new Entry(Arrays.copyOfRange(b, from, to), message));
-      }
-    }
-  }
-
-  /**
-   * The last few distinct tool arrays decoded, each with its exact bytes; shared by all threads
-   * (entries are immutable, a slot is replaced round robin, a lost update is only a miss).
-   */
-  static final class RecentToolLists {
-    record Entry(byte[] raw, List<Tool> tools) {
-      int length() {
-        return raw.length;
-      }
-    }
-
-    private final AtomicReferenceArray<Entry> entries;
-    private final int maxBytes;
-    private int next; // racy on purpose: which slot the next array replaces
-
-    RecentToolLists(int slots, int maxBytes) {
-      this.entries = new AtomicReferenceArray<>(slots);
-      this.maxBytes = maxBytes;
-    }
-
-    /**
-     * The entry whose bytes stand in {@code b} from {@code from}, or null. Each entry is one whole,
-     * valid array: if its bytes are there, that is where the array in {@code b} ends.
-     */
-    Entry find(byte[] b, int from) {
-      for (int i = 0; i < entries.length(); i++) {
-        Entry e = entries.get(i);
-        if (e != null) {
-          int to = from + e.raw.length;
-          if (to <= b.length
-              && b[to - 1] == ']'
-              && Arrays.equals(e.raw, 0, e.raw.length, b, from, to)) {
-            return e;
-          }
-        }
-      }
-      return null;
-    }
-
-    void remember(byte[] b, int from, int to, List<Tool> tools) {
-      if (to - from <= maxBytes) {
-        int slot = Math.floorMod(next++, entries.length());
-        entries.set(slot, new Entry(Arrays.copyOfRange(b, from, to), tools));
+            hash & (entries.length() - 1), new Entry<>(Arrays.copyOfRange(b, from, to), value));
       }
     }
   }

@@ -485,16 +485,6 @@ public final class AnthropicInvokeCodec {
   private static final SerializedString V_URL = new SerializedString("url");
   private static final SerializedString V_USER = new SerializedString("user");
 
-  private static void startObject(JsonGenerator g, SerializedString name) throws IOException {
-    g.writeFieldName(name);
-    g.writeStartObject();
-  }
-
-  private static void startArray(JsonGenerator g, SerializedString name) throws IOException {
-    g.writeFieldName(name);
-    g.writeStartArray();
-  }
-
   /** {@code "type": type}. */
   private static void writeType(JsonGenerator g, SerializedString type) throws IOException {
     g.writeFieldName(F_TYPE);
@@ -514,7 +504,7 @@ public final class AnthropicInvokeCodec {
   }
 
   private static void writeMessages(JsonGenerator g, List<Turn> turns) throws IOException {
-    startArray(g, F_MESSAGES);
+    WireJson.startArray(g, F_MESSAGES);
     for (int t = 0; t < turns.size(); t++) {
       Turn turn = turns.get(t);
       g.writeStartObject();
@@ -562,7 +552,7 @@ public final class AnthropicInvokeCodec {
       JsonText.writeField(g, F_TEXT, t.text());
     } else if (part instanceof ContentPart.Image image) {
       writeType(g, V_IMAGE);
-      startObject(g, F_SOURCE);
+      WireJson.startObject(g, F_SOURCE);
       if (image.isInline()) {
         writeType(g, V_BASE64);
         JsonText.writeField(g, F_MEDIA_TYPE, image.mediaType());
@@ -609,7 +599,7 @@ public final class AnthropicInvokeCodec {
     if (cachePoint == null) {
       return;
     }
-    startObject(g, F_CACHE_CONTROL);
+    WireJson.startObject(g, F_CACHE_CONTROL);
     writeType(g, V_EPHEMERAL);
     if (cachePoint.ttl() != null) {
       g.writeStringField("ttl", cachePoint.ttl());
@@ -620,7 +610,7 @@ public final class AnthropicInvokeCodec {
   private static void writeDocument(JsonGenerator g, ContentPart.Document document, String where)
       throws IOException {
     writeType(g, V_DOCUMENT);
-    startObject(g, F_SOURCE);
+    WireJson.startObject(g, F_SOURCE);
     String format = document.format().toLowerCase(Locale.ROOT);
     switch (format) {
       case "pdf":
@@ -718,7 +708,7 @@ public final class AnthropicInvokeCodec {
     if (tools.isEmpty()) {
       return;
     }
-    startArray(g, F_TOOLS);
+    WireJson.startArray(g, F_TOOLS);
     for (PreparedTool tool : tools) {
       g.writeStartObject();
       JsonText.writeField(g, F_NAME, tool.name());

@@ -604,24 +604,14 @@ public final class ConverseCodec {
   private static final SerializedString V_USER = new SerializedString("user");
   private static final SerializedString V_ASSISTANT = new SerializedString("assistant");
 
-  private static void startObject(JsonGenerator g, SerializedString name) throws IOException {
-    g.writeFieldName(name);
-    g.writeStartObject();
-  }
-
-  private static void startArray(JsonGenerator g, SerializedString name) throws IOException {
-    g.writeFieldName(name);
-    g.writeStartArray();
-  }
-
   private static void writeMessages(JsonGenerator g, List<Turn> turns) throws IOException {
-    startArray(g, F_MESSAGES);
+    WireJson.startArray(g, F_MESSAGES);
     for (int t = 0; t < turns.size(); t++) {
       Turn turn = turns.get(t);
       g.writeStartObject();
       g.writeFieldName(F_ROLE);
       g.writeString(turn.isUser() ? V_USER : V_ASSISTANT);
-      startArray(g, F_CONTENT);
+      WireJson.startArray(g, F_CONTENT);
       for (ContentPart part : turn.parts()) {
         writeBlock(g, part, t);
       }
@@ -635,7 +625,7 @@ public final class ConverseCodec {
     if (system.isEmpty()) {
       return;
     }
-    startArray(g, F_SYSTEM);
+    WireJson.startArray(g, F_SYSTEM);
     for (ContentPart part : system) {
       writeBlock(g, part, -1);
     }
@@ -654,7 +644,7 @@ public final class ConverseCodec {
       g.writeFieldName(F_DOCUMENT);
       writeDocument(g, document);
     } else if (part instanceof ContentPart.ToolCall call) {
-      startObject(g, F_TOOL_USE);
+      WireJson.startObject(g, F_TOOL_USE);
       JsonText.writeField(g, F_TOOL_USE_ID, call.id());
       JsonText.writeField(g, F_NAME, call.name());
       g.writeFieldName(F_INPUT);
@@ -663,8 +653,8 @@ public final class ConverseCodec {
     } else if (part instanceof ContentPart.ToolResult result) {
       writeToolResult(g, result, turn);
     } else if (part instanceof ContentPart.Reasoning reasoning) {
-      startObject(g, F_REASONING_CONTENT);
-      startObject(g, F_REASONING_TEXT);
+      WireJson.startObject(g, F_REASONING_CONTENT);
+      WireJson.startObject(g, F_REASONING_TEXT);
       JsonText.writeField(g, F_TEXT, reasoning.text());
       if (reasoning.signature() != null) {
         JsonText.writeField(g, F_SIGNATURE, reasoning.signature());
@@ -672,11 +662,11 @@ public final class ConverseCodec {
       g.writeEndObject();
       g.writeEndObject();
     } else if (part instanceof ContentPart.RedactedReasoning redacted) {
-      startObject(g, F_REASONING_CONTENT);
+      WireJson.startObject(g, F_REASONING_CONTENT);
       JsonText.writeField(g, F_REDACTED_CONTENT, redacted.data());
       g.writeEndObject();
     } else if (part instanceof ContentPart.CachePoint cachePoint) {
-      startObject(g, F_CACHE_POINT);
+      WireJson.startObject(g, F_CACHE_POINT);
       g.writeStringField("type", "default");
       if (cachePoint.ttl() != null) {
         g.writeStringField("ttl", cachePoint.ttl());
@@ -691,9 +681,9 @@ public final class ConverseCodec {
 
   private static void writeToolResult(JsonGenerator g, ContentPart.ToolResult result, int turn)
       throws IOException {
-    startObject(g, F_TOOL_RESULT);
+    WireJson.startObject(g, F_TOOL_RESULT);
     JsonText.writeField(g, F_TOOL_USE_ID, result.toolCallId());
-    startArray(g, F_CONTENT);
+    WireJson.startArray(g, F_CONTENT);
     if (result.content().isEmpty()) {
       g.writeStartObject();
       JsonText.writeField(g, F_TEXT, EMPTY_TOOL_RESULT_TEXT);
@@ -719,7 +709,7 @@ public final class ConverseCodec {
     }
     g.writeStartObject();
     g.writeStringField("format", imageFormat(image.mediaType(), turn));
-    startObject(g, F_SOURCE);
+    WireJson.startObject(g, F_SOURCE);
     JsonText.writeField(g, F_BYTES, image.base64Data());
     g.writeEndObject();
     g.writeEndObject();
@@ -755,7 +745,7 @@ public final class ConverseCodec {
     g.writeStartObject();
     g.writeStringField("format", document.format().toLowerCase(Locale.ROOT));
     JsonText.writeField(g, F_NAME, documentName(document.name()));
-    startObject(g, F_SOURCE);
+    WireJson.startObject(g, F_SOURCE);
     JsonText.writeField(g, F_BYTES, document.base64Data());
     g.writeEndObject();
     g.writeEndObject();
@@ -805,7 +795,7 @@ public final class ConverseCodec {
     if (!any) {
       return;
     }
-    startObject(g, F_INFERENCE_CONFIG);
+    WireJson.startObject(g, F_INFERENCE_CONFIG);
     if (request.maxTokens().isPresent()) {
       g.writeNumberField("maxTokens", request.maxTokens().getAsInt());
     }
@@ -816,7 +806,7 @@ public final class ConverseCodec {
       g.writeNumberField("topP", request.topP().getAsDouble());
     }
     if (!request.stopSequences().isEmpty()) {
-      startArray(g, F_STOP_SEQUENCES);
+      WireJson.startArray(g, F_STOP_SEQUENCES);
       for (String s : request.stopSequences()) {
         g.writeString(s);
       }
@@ -834,16 +824,16 @@ public final class ConverseCodec {
     if (tools.isEmpty() || (none && !prepared.historyHasToolBlocks())) {
       return;
     }
-    startObject(g, F_TOOL_CONFIG);
-    startArray(g, F_TOOLS);
+    WireJson.startObject(g, F_TOOL_CONFIG);
+    WireJson.startArray(g, F_TOOLS);
     for (PreparedTool tool : tools) {
       g.writeStartObject();
-      startObject(g, F_TOOL_SPEC);
+      WireJson.startObject(g, F_TOOL_SPEC);
       JsonText.writeField(g, F_NAME, tool.name());
       if (!tool.description().isEmpty()) {
         JsonText.writeField(g, F_DESCRIPTION, tool.description());
       }
-      startObject(g, F_INPUT_SCHEMA);
+      WireJson.startObject(g, F_INPUT_SCHEMA);
       g.writeFieldName(F_JSON);
       RequestHygiene.writeSchema(g, tool.schemaJson());
       g.writeEndObject();
@@ -852,13 +842,13 @@ public final class ConverseCodec {
     }
     g.writeEndArray();
     if (choice != null && !none) {
-      startObject(g, F_TOOL_CHOICE);
+      WireJson.startObject(g, F_TOOL_CHOICE);
       if (choice.kind() == ToolChoice.Kind.AUTO) {
-        startObject(g, F_AUTO);
+        WireJson.startObject(g, F_AUTO);
       } else if (choice.kind() == ToolChoice.Kind.ANY) {
-        startObject(g, F_ANY);
+        WireJson.startObject(g, F_ANY);
       } else {
-        startObject(g, F_TOOL);
+        WireJson.startObject(g, F_TOOL);
         JsonText.writeField(g, F_NAME, choice.toolName());
       }
       g.writeEndObject();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aperture.internal.Ids;
@@ -50,6 +51,18 @@ final class WireJson {
     } finally {
       out.release();
     }
+  }
+
+  /** Starts the object field {@code name}. */
+  static void startObject(JsonGenerator g, SerializableString name) throws IOException {
+    g.writeFieldName(name);
+    g.writeStartObject();
+  }
+
+  /** Starts the array field {@code name}. */
+  static void startArray(JsonGenerator g, SerializableString name) throws IOException {
+    g.writeFieldName(name);
+    g.writeStartArray();
   }
 
   /** Writes one JSON document into {@code out}, which is flushed and left open. */
