@@ -451,7 +451,7 @@ final class StreamingRequestDecoder {
             field = M_CONTENT;
             if (!isNull) {
               if (t == JsonToken.VALUE_STRING) {
-                content = List.of(new ContentPart.Text(p.getText()));
+                content = List.of(new ContentPart.Text(FastJsonFactory.text(p)));
               } else {
                 content = parts(p, t);
                 contentIsText = allText(content);
@@ -822,7 +822,7 @@ final class StreamingRequestDecoder {
       if (t != JsonToken.VALUE_STRING) {
         throw DECLINE;
       }
-      String text = p.getText();
+      String text = FastJsonFactory.text(p);
       if (text.isBlank()) {
         return "{}";
       }
@@ -1259,7 +1259,7 @@ final class StreamingRequestDecoder {
     if (t != JsonToken.VALUE_STRING) {
       throw DECLINE;
     }
-    return p.getText();
+    return FastJsonFactory.text(p);
   }
 
   private static boolean bool(JsonToken t) {

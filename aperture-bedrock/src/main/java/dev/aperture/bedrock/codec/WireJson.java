@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aperture.internal.FastJsonFactory;
 import dev.aperture.internal.Ids;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +25,7 @@ final class WireJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** The factory of the streaming paths; configured as {@link #MAPPER}'s. */
-  static final JsonFactory FACTORY = new JsonFactory();
+  static final JsonFactory FACTORY = new FastJsonFactory();
 
   private WireJson() {}
 
@@ -275,7 +276,7 @@ final class WireJson {
 
   /** The current string value, or null when the current token is not a string. */
   static String stringOrNull(JsonParser p) throws IOException {
-    return p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+    return p.currentToken() == JsonToken.VALUE_STRING ? FastJsonFactory.text(p) : null;
   }
 
   /**
