@@ -128,8 +128,18 @@ public final class ConverseCodec {
   private WireJson.Body body(ChatRequest request, String modelId) {
     PreparedRequest prepared = RequestHygiene.prepare(request);
     Family family = family(modelId);
-    Map<String, String> topLevelExtras = new LinkedHashMap<>();
-    Map<String, String> modelFields = modelFields(prepared, family, modelId, topLevelExtras);
+    Map<String, String> topLevelExtras;
+    Map<String, String> modelFields;
+    if (request.topK().isEmpty()
+        && prepared.reasoningBudgetTokens() == 0
+        && prepared.extraFields().isEmpty()) {
+      // the usual request: nothing model-specific to sort out
+      topLevelExtras = Map.of();
+      modelFields = Map.of();
+    } else {
+      topLevelExtras = new LinkedHashMap<>();
+      modelFields = modelFields(prepared, family, modelId, topLevelExtras);
+    }
     return g -> {
       g.writeStartObject();
       writeMessages(g, prepared.turns());

@@ -115,6 +115,60 @@ final class RequestHygiene {
 
   /** Applies every rule; throws {@link BedrockRequestException} for what cannot be repaired. */
   static PreparedRequest prepare(ChatRequest request) {
+    PreparedRequest plain = preparePlain(request);
+    return plain != null ? plain : prepareAny(request);
+  }
+
+  /**
+   * The common case at no cost: a conversation of non-blank text only (no cache points, tool
+   * blocks, images or other parts), whose user and assistant messages alternate from a user
+   * message, needs no rule applied; its messages' own part lists become the turns. Null for any
+   * other request, which {@link #prepareAny} then takes — with the same result for a plain one.
+   */
+  static PreparedRequest preparePlain(ChatRequest request) {
+    List<Message> messages = request.messages();
+    int turnCount = 0;
+    int systemCount = 0;
+    Message system = null;
+    Role expected = Role.USER;
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      List<ContentPart> content = m.content();
+      if (content.isEmpty()) {
+        return null;
+      }
+      for (int j = 0; j < content.size(); j++) {
+        if (!(content.get(j) instanceof ContentPart.Text t) || t.text().isBlank()) {
+          return null;
+        }
+      }
+      if (m.role() == Role.SYSTEM) {
+        systemCount++;
+        system = m;
+      } else if (m.role() == expected) {
+        turnCount++;
+        expected = expected == Role.USER ? Role.ASSISTANT : Role.USER;
+      } else {
+        return null; // merged turns, a tool message, or a leading assistant message
+      }
+    }
+    if (turnCount == 0 || systemCount > 1) {
+      return null;
+    }
+    Turn[] turns = new Turn[turnCount];
+    int k = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      if (m.role() != Role.SYSTEM) {
+        turns[k++] = new Turn(m.role(), m.content());
+      }
+    }
+    return finish(
+        request, system == null ? List.of() : system.content(), List.of(turns), false, Set.of());
+  }
+
+  /** Every rule, for any request. */
+  static PreparedRequest prepareAny(ChatRequest request) {
     List<Piece> system = new ArrayList<>();
     List<DraftTurn> turns = new ArrayList<>();
     // Cache points met before the first turn mark the end of the system prompt.
@@ -195,7 +249,16 @@ final class RequestHygiene {
               + " cache points are allowed in one request; this is cache point number "
               + (MAX_CACHE_POINTS + 1));
     }
+    return finish(request, systemParts, prepared, toolBlocks, historyToolNames);
+  }
 
+  /** The rules on everything but the conversation: tools, tool choice, reasoning, extra fields. */
+  private static PreparedRequest finish(
+      ChatRequest request,
+      List<ContentPart> systemParts,
+      List<Turn> turns,
+      boolean toolBlocks,
+      Set<String> historyToolNames) {
     List<PreparedTool> tools = prepareTools(request.tools());
     if (tools.isEmpty() && toolBlocks) {
       tools = synthesiseTools(historyToolNames);
@@ -205,11 +268,11 @@ final class RequestHygiene {
     return new PreparedRequest(
         request,
         List.copyOf(systemParts),
-        List.copyOf(prepared),
+        List.copyOf(turns),
         List.copyOf(tools),
         toolBlocks,
         budget,
-        Collections.unmodifiableMap(extraFields(request.extraFields())));
+        extraFields(request.extraFields()));
   }
 
   /**
@@ -680,6 +743,7 @@ final class RequestHygiene {
     return budget;
   }
 
+  /** The extra fields as compact JSON text, read-only, in request order. */
   private static Map<String, String> extraFields(Map<String, String> extra) {
     if (extra.isEmpty()) {
       return Map.of();
@@ -707,7 +771,7 @@ final class RequestHygiene {
       }
       out.put(name, compact);
     }
-    return out;
+    return Collections.unmodifiableMap(out);
   }
 
   /** Betas go in the body as an array; a comma-separated string is accepted and split. */

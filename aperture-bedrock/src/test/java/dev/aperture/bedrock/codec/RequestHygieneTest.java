@@ -544,4 +544,79 @@ class RequestHygieneTest {
             user(text("Ok"))),
         prepared.turns());
   }
+
+  // --- the plain-conversation fast path gives what the general rules give
+
+  @Test
+  void aPlainConversationTakesTheFastPathWithTheSameResult() {
+    ChatRequest plain =
+        request(
+                Message.system("Be brief."),
+                Message.user("Hi"),
+                Message.assistant("Hello"),
+                Message.user("Bye"))
+            .build();
+    PreparedRequest fast = RequestHygiene.preparePlain(plain);
+    assertTrue(fast != null, "a plain conversation takes the fast path");
+    assertEquals(RequestHygiene.prepareAny(plain), fast);
+    // the messages' own part lists are the turns: nothing copied
+    assertSame(plain.messages().get(1).content(), fast.turns().get(0).parts());
+  }
+
+  @Test
+  void theFastPathDeclinesWhatNeedsARule() {
+    List<ChatRequest> declined =
+        List.of(
+            request(Message.user("a"), Message.user("b")).build(), // turns to merge
+            request(Message.assistant("a"), Message.user("b")).build(), // leading assistant
+            request(Message.user(" ")).build(), // blank text to drop
+            request(Message.system("a"), Message.system("b"), Message.user("c")).build(),
+            request(new Message(Role.USER, List.of(text("a"), CachePoint.DEFAULT))).build(),
+            request(new Message(Role.USER, List.of())).build(),
+            request(Message.system("only a system prompt")).build());
+    for (ChatRequest r : declined) {
+      assertEquals(null, RequestHygiene.preparePlain(r), () -> r.messages().toString());
+    }
+  }
+
+  @Test
+  void theFastPathAgreesWithTheRulesOnRandomConversations() {
+    java.util.Random random = new java.util.Random(7);
+    Role[] roles = Role.values();
+    int fast = 0;
+    for (int round = 0; round < 5_000; round++) {
+      int n = 1 + random.nextInt(6);
+      Message[] messages = new Message[n];
+      for (int i = 0; i < n; i++) {
+        Role role =
+            random.nextInt(3) == 0
+                ? roles[random.nextInt(roles.length)]
+                : (i % 2 == 0 ? Role.USER : Role.ASSISTANT);
+        List<ContentPart> parts = new java.util.ArrayList<>();
+        int count = random.nextInt(8) == 0 ? 0 : 1 + random.nextInt(2);
+        for (int j = 0; j < count; j++) {
+          int kind = random.nextInt(12);
+          parts.add(
+              kind == 0
+                  ? text(" ")
+                  : kind == 1
+                      ? CachePoint.DEFAULT
+                      : kind == 2 && role == Role.ASSISTANT
+                          ? new ToolCall("t" + i, "lookup", "{}")
+                          : kind == 3 && role != Role.ASSISTANT
+                              ? new ToolResult("t" + (i - 1), List.of(text("r")), false)
+                              : text("m" + i + "." + j));
+        }
+        messages[i] = new Message(role, parts);
+      }
+      ChatRequest r = request(messages).build();
+      PreparedRequest plain = RequestHygiene.preparePlain(r);
+      if (plain == null) {
+        continue;
+      }
+      fast++;
+      assertEquals(RequestHygiene.prepareAny(r), plain, () -> r.messages().toString());
+    }
+    assertTrue(fast > 500, "the random conversations reach the fast path often: " + fast);
+  }
 }
