@@ -8,28 +8,33 @@ import java.util.Optional;
  * or denied with a reason. Immutable.
  */
 public final class AccessDecision {
-  private final String target;
+  private final String providerId;
+  private final String model;
   private final AccessRole role;
   private final AccessDeniedException.Reason denial; // null when allowed
   private final List<ResolvedBucket> quotaBuckets;
 
   private AccessDecision(
-      String target,
+      String providerId,
+      String model,
       AccessRole role,
       AccessDeniedException.Reason denial,
       List<ResolvedBucket> quotaBuckets) {
-    this.target = target;
+    this.providerId = providerId;
+    this.model = model;
     this.role = role;
     this.denial = denial;
     this.quotaBuckets = List.copyOf(quotaBuckets);
   }
 
-  static AccessDecision allowed(String target, AccessRole role, List<ResolvedBucket> buckets) {
-    return new AccessDecision(target, role, null, buckets);
+  static AccessDecision allowed(
+      String providerId, String model, AccessRole role, List<ResolvedBucket> buckets) {
+    return new AccessDecision(providerId, model, role, null, buckets);
   }
 
-  static AccessDecision denied(String target, AccessRole role, AccessDeniedException.Reason why) {
-    return new AccessDecision(target, role, why, List.of());
+  static AccessDecision denied(
+      String providerId, String model, AccessRole role, AccessDeniedException.Reason why) {
+    return new AccessDecision(providerId, model, role, why, List.of());
   }
 
   /** Whether the call may proceed (quotas permitting). */
@@ -49,7 +54,7 @@ public final class AccessDecision {
 
   /** The {@code provider/model} that was checked. */
   public String target() {
-    return target;
+    return providerId + "/" + model;
   }
 
   /** The buckets to precheck before and debit after the call; empty when denied. */
@@ -64,7 +69,7 @@ public final class AccessDecision {
    */
   public AccessDecision orThrow() {
     if (denial != null) {
-      throw new AccessDeniedException(denial, target);
+      throw new AccessDeniedException(denial, target());
     }
     return this;
   }
@@ -72,8 +77,8 @@ public final class AccessDecision {
   @Override
   public String toString() {
     return allowed()
-        ? "AccessDecision{allowed " + target + " as " + role + ", buckets=" + bucketNames() + "}"
-        : "AccessDecision{denied " + target + ": " + denial + "}";
+        ? "AccessDecision{allowed " + target() + " as " + role + ", buckets=" + bucketNames() + "}"
+        : "AccessDecision{denied " + target() + ": " + denial + "}";
   }
 
   private List<String> bucketNames() {

@@ -76,10 +76,10 @@ public final class AccessPolicy {
 
   /** Decides whether {@code identity} may call {@code model} on provider {@code providerId}. */
   public AccessDecision check(Identity identity, String providerId, String model) {
-    String target = providerId + "/" + model;
     if (open) {
-      return AccessDecision.allowed(target, AccessRole.USER, List.of());
+      return AccessDecision.allowed(providerId, model, AccessRole.USER, List.of());
     }
+    String target = providerId + "/" + model;
     Caller caller = new Caller(identity);
     AccessRole role = AccessRole.NONE;
     boolean modelGranted = false;
@@ -90,12 +90,13 @@ public final class AccessPolicy {
       }
     }
     if (role == AccessRole.NONE) {
-      return AccessDecision.denied(target, role, AccessDeniedException.Reason.NO_ROLE);
+      return AccessDecision.denied(providerId, model, role, AccessDeniedException.Reason.NO_ROLE);
     }
     if (!modelGranted) {
-      return AccessDecision.denied(target, role, AccessDeniedException.Reason.MODEL_NOT_GRANTED);
+      return AccessDecision.denied(
+          providerId, model, role, AccessDeniedException.Reason.MODEL_NOT_GRANTED);
     }
-    return AccessDecision.allowed(target, role, buckets(caller, identity));
+    return AccessDecision.allowed(providerId, model, role, buckets(caller, identity));
   }
 
   /** Whether {@code identity} may call {@code model} on {@code providerId}; for model listings. */

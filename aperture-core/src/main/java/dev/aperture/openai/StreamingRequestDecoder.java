@@ -383,8 +383,11 @@ final class StreamingRequestDecoder {
       if (t != JsonToken.START_OBJECT) {
         return message(p, t);
       }
-      return known(p, recentMessages, this::message);
+      return known(p, recentMessages, messageReader);
     }
+
+    /** {@link #message}, made once per request rather than once per message. */
+    private final ValueReader<Message> messageReader = this::message;
 
     /** Decodes the value the parser is on (its START token); the parser ends on its END token. */
     private interface ValueReader<V> {
