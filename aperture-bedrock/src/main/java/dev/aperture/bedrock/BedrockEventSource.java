@@ -102,7 +102,9 @@ final class BedrockEventSource implements EventSource {
         close();
         throw e;
       }
-      pending.addAll(scratch);
+      for (int i = 0; i < scratch.size(); i++) {
+        pending.addLast(scratch.get(i)); // addAll would go through a lambda per call
+      }
     }
     return pending.poll();
   }

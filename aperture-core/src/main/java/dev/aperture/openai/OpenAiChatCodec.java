@@ -69,8 +69,11 @@ public final class OpenAiChatCodec {
   private final RequestDecoder decoder;
   private final RequestEncoder encoder;
 
-  private OpenAiChatCodec(Clock clock) {
+  private final boolean rememberRequests;
+
+  private OpenAiChatCodec(Clock clock, boolean rememberRequests) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.rememberRequests = rememberRequests;
     JsonFactory factory =
         JsonFactory.builder()
             // a repeated key could smuggle a second value past validation; refuse it
@@ -83,18 +86,47 @@ public final class OpenAiChatCodec {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
-    this.decoder = new RequestDecoder(mapper);
+    this.decoder = new RequestDecoder(mapper, rememberRequests);
     this.encoder = new RequestEncoder(mapper);
   }
 
-  /** A codec that stamps responses with the system clock. */
+  /**
+   * A codec that stamps responses with the system clock.
+   *
+   * <p>Its request decoder remembers what it decoded lately — tools arrays, messages and tool
+   * schemas, by their exact bytes (bounded: 32 tools arrays of up to 256 KB, 256 messages of up to
+   * 16 KB, 256 schemas of up to 16 KB) — because a conversation resends its tools and its whole
+   * history with every turn; a remembered part is taken as it was instead of being decoded again.
+   * Every caller of one codec shares that memory, so how fast a request decodes hints whether its
+   * parts went through the same codec lately. A host serving callers who must not learn about each
+   * other gives each its own codec, or uses {@link #withoutRequestMemory()}.
+   */
   public static OpenAiChatCodec create() {
-    return new OpenAiChatCodec(Clock.systemUTC());
+    return new OpenAiChatCodec(Clock.systemUTC(), true);
   }
 
-  /** A codec that takes the {@code created} time of responses and chunks from {@code clock}. */
+  /**
+   * A codec that takes the {@code created} time of responses and chunks from {@code clock}; see
+   * {@link #create()}.
+   */
   public static OpenAiChatCodec create(Clock clock) {
-    return new OpenAiChatCodec(clock);
+    return new OpenAiChatCodec(clock, true);
+  }
+
+  /**
+   * This codec's settings, with a request decoder that keeps nothing from one request to the next:
+   * every request is decoded in full (a typical chat request takes about 2.5 µs instead of 1 µs to
+   * decode), and the decoder holds no prompt text once its request is decoded.
+   */
+  public OpenAiChatCodec withoutRequestMemory() {
+    return rememberRequests ? new OpenAiChatCodec(clock, false) : this;
+  }
+
+  /**
+   * Whether this codec's request decoder remembers recent requests' parts (see {@link #create()}).
+   */
+  public boolean remembersRequests() {
+    return rememberRequests;
   }
 
   /**

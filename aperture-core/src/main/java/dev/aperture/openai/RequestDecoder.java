@@ -116,8 +116,13 @@ final class RequestDecoder {
   private final StreamingRequestDecoder streaming;
 
   RequestDecoder(ObjectMapper mapper) {
+    this(mapper, true);
+  }
+
+  /** {@code remember}: whether recently decoded tools arrays, messages and schemas are kept. */
+  RequestDecoder(ObjectMapper mapper, boolean remember) {
     this.mapper = mapper;
-    this.streaming = new StreamingRequestDecoder(mapper.getFactory());
+    this.streaming = new StreamingRequestDecoder(mapper.getFactory(), remember);
   }
 
   /**

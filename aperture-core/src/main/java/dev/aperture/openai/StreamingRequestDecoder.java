@@ -114,8 +114,16 @@ final class StreamingRequestDecoder {
 
   private final RecentValues<Message> recentMessages = new RecentValues<>(256, 16 * 1024, '}');
 
+  /** Whether the caches above are used; without them every request is decoded in full. */
+  private final boolean remember;
+
   StreamingRequestDecoder(JsonFactory factory) {
+    this(factory, true);
+  }
+
+  StreamingRequestDecoder(JsonFactory factory, boolean remember) {
     this.factory = new FastJsonFactory(factory);
+    this.remember = remember;
   }
 
   /** The decoded request, or null when the tree decoder has to decide (or refuse). */
@@ -165,7 +173,7 @@ final class StreamingRequestDecoder {
       int from = (int) start;
       int to = (int) end;
       int hash = BytesCache.hash(input, from, to);
-      String cached = schemas.get(input, from, to, hash);
+      String cached = remember ? schemas.get(input, from, to, hash) : null;
       if (cached != null) {
         return cached;
       }
@@ -178,7 +186,9 @@ final class StreamingRequestDecoder {
           throw DECLINE;
         }
       }
-      schemas.put(input, from, to, hash, compacted);
+      if (remember) {
+        schemas.put(input, from, to, hash, compacted);
+      }
       return compacted;
     }
 
@@ -402,6 +412,9 @@ final class StreamingRequestDecoder {
     private <V> V known(JsonParser p, RecentValues<V> recent, ValueReader<V> reader)
         throws IOException {
       JsonToken t = p.currentToken();
+      if (!remember) {
+        return reader.read(p, t);
+      }
       long start = p.currentTokenLocation().getByteOffset();
       if (start < 0 || start >= input.length || input[(int) start] != recent.open) {
         throw DECLINE; // offsets not as expected: the tree decoder decides

@@ -2,9 +2,11 @@ package dev.aperture.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -167,6 +169,33 @@ class StreamingRequestDecoderTest {
             .chatRequest()
             .tools()
             .size());
+  }
+
+  @Test
+  void aCodecWithoutRequestMemoryDecodesEveryRequestAfresh() {
+    OpenAiChatCodec forgetful = codec.withoutRequestMemory();
+    assertTrue(codec.remembersRequests());
+    assertEquals(false, forgetful.remembersRequests());
+    assertSame(forgetful, forgetful.withoutRequestMemory());
+    RequestDecoder plain = forgetful.requestDecoder();
+    String body =
+        json(
+            "{'model': 'm', 'messages': [{'role': 'system', 'content': 'Be brief.'}, {'role':"
+                + " 'user', 'content': 'hi'}], 'tools': [{'type': 'function', 'function': {'name':"
+                + " 'get', 'parameters': {'type': 'object'}}}]}");
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    OpenAiChatRequest once = plain.decodeStreaming(bytes);
+    OpenAiChatRequest again = plain.decodeStreaming(bytes);
+    // the same request, but nothing taken from the first decoding
+    assertEquals(once.chatRequest(), again.chatRequest());
+    assertEquals(decoder.decodeStreaming(bytes).chatRequest(), again.chatRequest());
+    for (int i = 0; i < 2; i++) {
+      assertNotSame(once.chatRequest().messages().get(i), again.chatRequest().messages().get(i));
+    }
+    assertNotSame(once.chatRequest().tools().get(0), again.chatRequest().tools().get(0));
+    // while the default codec's decoder reuses them
+    List<Message> first = decoder.decodeStreaming(bytes).chatRequest().messages();
+    assertSame(first.get(1), decoder.decodeStreaming(bytes).chatRequest().messages().get(1));
   }
 
   @Test

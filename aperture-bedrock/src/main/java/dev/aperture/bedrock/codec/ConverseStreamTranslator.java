@@ -20,6 +20,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
   private final StreamBlocks blocks;
   private final DeltaScanner scanner = new DeltaScanner();
   private byte[] payload = new byte[512]; // the delta being scanned, grown to the largest seen
+  private final Delta reused = new Delta(); // the scanner's result, one frame at a time
   private String stopReason;
   private Usage usage;
   private Long latencyMillis;
@@ -58,7 +59,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
       case "contentBlockStop":
         {
           // {"contentBlockIndex":n} and padding: the delta scanner reads it as a delta-less delta
-          Delta d = new Delta();
+          Delta d = reused.clear();
           int index =
               scanDelta(message, d) && d.index != null
                   ? d.index
@@ -109,7 +110,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
    * an object goes to {@link StreamFrames#payload} for its usual error.
    */
   private void delta(EventStreamMessage message, List<ChatEvent> out) {
-    Delta d = new Delta();
+    Delta d = reused.clear();
     if (!scanDelta(message, d)) {
       d = readWithJackson(message);
     }
@@ -241,6 +242,19 @@ final class ConverseStreamTranslator implements StreamTranslator {
     String reasoningText;
     String signature;
     String redacted;
+
+    /** This delta with nothing read, for the next frame. */
+    Delta clear() {
+      index = null;
+      text = null;
+      toolUse = false;
+      toolInput = null;
+      reasoning = false;
+      reasoningText = null;
+      signature = null;
+      redacted = null;
+      return this;
+    }
 
     @Override
     public String toString() {
