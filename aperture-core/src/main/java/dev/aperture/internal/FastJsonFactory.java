@@ -84,7 +84,7 @@ public final class FastJsonFactory extends JsonFactory {
    * when there is none. Eight bytes at a time: per byte lane, {@code (v - 1) & ~v} has its high bit
    * set where {@code v} is zero, and borrows only run upwards, so the lowest flagged lane is exact.
    */
-  static int plainRun(byte[] b, int from, int end) {
+  public static int plainRun(byte[] b, int from, int end) {
     int i = from;
     for (; i + 8 <= end; i += 8) {
       long x = (long) LONGS.get(b, i);

@@ -405,7 +405,7 @@ public final class ConverseCodec {
     return new ContentPart.ToolCall(id, name, input);
   }
 
-  private static Usage readUsage(JsonParser p) throws IOException {
+  static Usage readUsage(JsonParser p) throws IOException {
     long input = 0;
     long output = 0;
     long cacheRead = 0;
@@ -437,7 +437,7 @@ public final class ConverseCodec {
     return usage(input, output, cacheRead, cacheWrite);
   }
 
-  private static Long readLatency(JsonParser p) throws IOException {
+  static Long readLatency(JsonParser p) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
       return null;

@@ -41,12 +41,20 @@ final class ConverseStreamTranslator implements StreamTranslator {
       case "contentBlockStart":
         {
           blocks.start(null, out);
-          JsonNode p = StreamFrames.payload(message);
-          int index = StreamFrames.index(p, "contentBlockIndex");
-          JsonNode toolUse = p.path("start").path("toolUse");
-          if (toolUse.isObject()) {
-            blocks.toolStart(
-                index, WireJson.text(toolUse, "toolUseId"), WireJson.text(toolUse, "name"), out);
+          BlockStart start = readPayload(message, ConverseStreamTranslator::blockStart);
+          if (start == null) {
+            JsonNode p = StreamFrames.payload(message);
+            int index = StreamFrames.index(p, "contentBlockIndex");
+            JsonNode toolUse = p.path("start").path("toolUse");
+            start =
+                new BlockStart(
+                    index,
+                    toolUse.isObject(),
+                    WireJson.text(toolUse, "toolUseId"),
+                    WireJson.text(toolUse, "name"));
+          }
+          if (start.toolUse) {
+            blocks.toolStart(start.index, start.toolUseId, start.name, out);
           }
           break;
         }
@@ -69,17 +77,27 @@ final class ConverseStreamTranslator implements StreamTranslator {
         }
       case "messageStop":
         {
-          JsonNode p = StreamFrames.payload(message);
-          stopReason = StreamBlocks.orEmpty(WireJson.text(p, "stopReason"));
+          String stop = readPayload(message, ConverseStreamTranslator::stopReason);
+          if (stop == null) {
+            stop = StreamBlocks.orEmpty(WireJson.text(StreamFrames.payload(message), "stopReason"));
+          }
+          stopReason = stop;
           maybeFinish(out);
           break;
         }
       case "metadata":
         {
-          JsonNode p = StreamFrames.payload(message);
-          usage = ConverseCodec.usage(p.get("usage"));
-          JsonNode latency = p.path("metrics").get("latencyMs");
-          latencyMillis = latency != null && latency.canConvertToLong() ? latency.asLong() : null;
+          Metadata m = readPayload(message, ConverseStreamTranslator::metadata);
+          if (m == null) {
+            JsonNode p = StreamFrames.payload(message);
+            JsonNode latency = p.path("metrics").get("latencyMs");
+            m =
+                new Metadata(
+                    ConverseCodec.usage(p.get("usage")),
+                    latency != null && latency.canConvertToLong() ? latency.asLong() : null);
+          }
+          usage = m.usage;
+          latencyMillis = m.latencyMillis;
           maybeFinish(out);
           break;
         }
@@ -87,6 +105,113 @@ final class ConverseStreamTranslator implements StreamTranslator {
         // Events this version does not know are skipped, as the AWS SDKs do.
         break;
     }
+  }
+
+  /**
+   * A frame's payload read by {@code reader} with a streaming parser over a copy in the buffer kept
+   * for the stream: the reader's answer, or null when the payload is not a well-formed object,
+   * which the tree reading then refuses with its message. Readers mirror the tree reading: the
+   * first JSON value only, the last of repeated fields wins, values of the wrong type count as
+   * absent.
+   */
+  private <T> T readPayload(EventStreamMessage message, WireJson.FastReader<T> reader) {
+    int size = message.payloadSize();
+    if (payload.length < size) {
+      payload = new byte[Math.max(size, payload.length * 2)];
+    }
+    message.copyPayload(payload, 0);
+    try (JsonParser p = WireJson.FACTORY.createParser(payload, 0, size)) {
+      return p.nextToken() == JsonToken.START_OBJECT ? reader.read(p) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private record BlockStart(int index, boolean toolUse, String toolUseId, String name) {}
+
+  /** {@code contentBlockStart}: its index and the tool use it starts, if any. */
+  private static BlockStart blockStart(JsonParser p) throws IOException {
+    Integer index = null;
+    boolean toolUse = false;
+    String id = null;
+    String name = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (field.equals("contentBlockIndex")) {
+        index = StreamFrames.intValue(p, value);
+      } else if (field.equals("start")) {
+        toolUse = false;
+        id = null;
+        name = null;
+        if (value != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          continue;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String inner = p.currentName();
+          JsonToken v = p.nextToken();
+          if (!inner.equals("toolUse")) {
+            p.skipChildren();
+            continue;
+          }
+          toolUse = v == JsonToken.START_OBJECT;
+          id = null;
+          name = null;
+          if (!toolUse) {
+            p.skipChildren();
+            continue;
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            if (f.equals("toolUseId")) {
+              id = WireJson.stringOrNull(p);
+            } else if (f.equals("name")) {
+              name = WireJson.stringOrNull(p);
+            }
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return index == null ? null : new BlockStart(index, toolUse, id, name);
+  }
+
+  /** {@code messageStop}: its stop reason, "" when absent. */
+  private static String stopReason(JsonParser p) throws IOException {
+    String stop = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("stopReason")) {
+        stop = WireJson.stringOrNull(p);
+      }
+      p.skipChildren();
+    }
+    return StreamBlocks.orEmpty(stop);
+  }
+
+  private record Metadata(Usage usage, Long latencyMillis) {}
+
+  /** {@code metadata}: the usage (zero when absent) and the latency. */
+  private static Metadata metadata(JsonParser p) throws IOException {
+    Usage usage = null;
+    Long latency = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("usage")) {
+        usage = ConverseCodec.readUsage(p);
+      } else if (field.equals("metrics")) {
+        latency = ConverseCodec.readLatency(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return new Metadata(usage != null ? usage : ConverseCodec.usage(null), latency);
   }
 
   /** The scanner over a copy of the payload in a buffer kept for the stream. */

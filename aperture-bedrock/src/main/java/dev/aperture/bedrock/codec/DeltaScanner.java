@@ -1,5 +1,6 @@
 package dev.aperture.bedrock.codec;
 
+import dev.aperture.internal.FastJsonFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -189,23 +190,12 @@ final class DeltaScanner {
     expect('"');
     nameStart = pos;
     // plain ASCII up to the closing quote, in locals; anything else leaves the fast path
-    byte[] a = b;
-    int p = pos;
-    int limit = end;
-    while (true) {
-      if (p >= limit) {
-        throw Fallback.INSTANCE;
-      }
-      int c = a[p++];
-      if (c == '"') {
-        break;
-      }
-      if (c == '\\' || c < 0x20) { // bytes >= 0x80 are negative here
-        throw Fallback.INSTANCE;
-      }
+    int p = FastJsonFactory.plainRun(b, pos, end);
+    if (p >= end || b[p] != '"') {
+      throw Fallback.INSTANCE; // an escape, a control char, a byte >= 0x80 or the end
     }
-    pos = p;
-    nameEnd = p - 1;
+    pos = p + 1;
+    nameEnd = p;
     ws();
     expect(':');
     ws();
@@ -281,19 +271,12 @@ final class DeltaScanner {
     // the common case first, in locals: printable ASCII up to the closing quote, one copy
     byte[] a = b;
     int start = pos;
-    int p = start;
-    int limit = end;
-    while (p < limit) {
-      int c = a[p];
-      if (c == '"') {
-        pos = p + 1;
-        return new String(a, start, p - start, StandardCharsets.ISO_8859_1);
-      }
-      if (c == '\\' || c < 0x20) { // an escape, a control or a byte >= 0x80 (negative)
-        break;
-      }
-      p++;
+    int p = FastJsonFactory.plainRun(a, start, end);
+    if (p < end && a[p] == '"') {
+      pos = p + 1;
+      return new String(a, start, p - start, StandardCharsets.ISO_8859_1);
     }
+    // an escape, a control char, a byte >= 0x80 or the end: char by char from here
     int n = p - start;
     char[] out = chars;
     if (n + 2 > out.length) {
@@ -459,19 +442,10 @@ final class DeltaScanner {
   /** After the opening quote; ASCII only (anything else leaves the fast path). */
   private void skipString() throws Fallback {
     // the common case first, in locals: printable ASCII up to the closing quote
-    byte[] a = b;
-    int p = pos;
-    int limit = end;
-    while (p < limit) {
-      int c = a[p];
-      if (c == '"') {
-        pos = p + 1;
-        return;
-      }
-      if (c == '\\' || c < 0x20) { // an escape, a control or a byte >= 0x80 (negative)
-        break;
-      }
-      p++;
+    int p = FastJsonFactory.plainRun(b, pos, end);
+    if (p < end && b[p] == '"') {
+      pos = p + 1;
+      return;
     }
     pos = p;
     while (true) {

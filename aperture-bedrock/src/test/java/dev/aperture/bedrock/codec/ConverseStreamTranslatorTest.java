@@ -320,4 +320,154 @@ class ConverseStreamTranslatorTest {
       assertEquals(c[1], e.getMessage(), c[0]);
     }
   }
+
+  // --- contentBlockStart, messageStop and metadata are read with a streaming parser; the tree
+  // reading they replaced is the reference
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper TREES =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** What the translator makes of one raw payload of {@code type}: its events, or its error. */
+  private static String translated(String type, String payload) {
+    StreamTranslator t = StreamTranslator.converse("m", "p");
+    List<ChatEvent> out = new ArrayList<>();
+    try {
+      if (type.equals("metadata")) {
+        t.accept(raw("messageStop", "{\"stopReason\":\"end_turn\"}"), out);
+      }
+      t.accept(raw(type, payload), out);
+      if (type.equals("messageStop")) {
+        t.accept(raw("metadata", "{}"), out);
+      }
+      out.removeIf(e -> e instanceof ChatEvent.Start); // its id is random
+      return out.toString();
+    } catch (StreamException e) {
+      return "error " + e.kind() + ": " + e.getMessage();
+    }
+  }
+
+  /** The tree reading of the three frames, as the translator did it before. */
+  private static String reference(String type, String payload) {
+    com.fasterxml.jackson.databind.JsonNode p;
+    try {
+      p = TREES.readTree(payload);
+    } catch (java.io.IOException e) {
+      return "error BAD_FRAME: event '" + type + "' has a payload that is not JSON";
+    }
+    if (p == null || !p.isObject()) {
+      return "error BAD_FRAME: event '" + type + "' has a payload that is not a JSON object";
+    }
+    StreamTranslator t = StreamTranslator.converse("m", "p");
+    List<ChatEvent> out = new ArrayList<>();
+    switch (type) {
+      case "contentBlockStart":
+        {
+          com.fasterxml.jackson.databind.JsonNode i = p.get("contentBlockIndex");
+          if (i == null || !i.canConvertToInt()) {
+            return "error BAD_FRAME: stream event without a numeric 'contentBlockIndex'";
+          }
+          com.fasterxml.jackson.databind.JsonNode use = p.path("start").path("toolUse");
+          if (use.isObject()) {
+            out.add(
+                new ChatEvent.ToolCallStart(
+                    i.asInt(), textOrEmpty(use, "toolUseId"), textOrEmpty(use, "name")));
+          }
+          return out.toString();
+        }
+      case "messageStop":
+        {
+          String stop = WireJson.text(p, "stopReason");
+          t.accept(
+              raw("messageStop", TREES.createObjectNode().put("stopReason", stop).toString()), out);
+          t.accept(raw("metadata", "{}"), out);
+          out.removeIf(e -> e instanceof ChatEvent.Start);
+          return out.toString();
+        }
+      default:
+        {
+          com.fasterxml.jackson.databind.JsonNode latency = p.path("metrics").get("latencyMs");
+          Usage usage = ConverseCodec.usage(p.get("usage"));
+          com.fasterxml.jackson.databind.node.ObjectNode clean = TREES.createObjectNode();
+          clean
+              .putObject("usage")
+              .put("inputTokens", usage.inputTokens())
+              .put("outputTokens", usage.outputTokens())
+              .put("cacheReadInputTokens", usage.cacheReadTokens())
+              .put("cacheWriteInputTokens", usage.cacheWrite5mTokens());
+          if (latency != null && latency.canConvertToLong()) {
+            clean.putObject("metrics").put("latencyMs", latency.asLong());
+          }
+          t.accept(raw("messageStop", "{\"stopReason\":\"end_turn\"}"), out);
+          t.accept(raw("metadata", clean.toString()), out);
+          out.removeIf(e -> e instanceof ChatEvent.Start);
+          return out.toString();
+        }
+    }
+  }
+
+  private static String textOrEmpty(com.fasterxml.jackson.databind.JsonNode node, String field) {
+    String s = WireJson.text(node, field);
+    return s == null ? "" : s;
+  }
+
+  @Test
+  void frameReadersAgreeWithTheTreeReading() {
+    String[] starts = {
+      "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t1\",\"name\":\"get\"}}}",
+      "{\"contentBlockIndex\":2,\"start\":{}}",
+      "{\"contentBlockIndex\":1}",
+      "{\"contentBlockIndex\":1.0,\"p\":\"xyz\"}",
+      "{\"contentBlockIndex\":\"1\"}",
+      "{\"contentBlockIndex\":3000000000}",
+      "{\"start\":{\"toolUse\":{}}}",
+      "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":7,\"name\":null}}}",
+      "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"name\":\"a\"},\"toolUse\":[1]}}",
+      "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"name\":\"a\"}},\"start\":5}",
+      "{\"contentBlockIndex\":0,\"contentBlockIndex\":4,\"start\":{\"toolUse\":{\"name\":\"a\",\"name\":\"b\"}}}",
+      "{\"contentBlockIndex\":0} trailing",
+      "{\"contentBlockIndex\":0,}",
+      "[1]",
+      "\"text\"",
+      "",
+      "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"name\":\"caf\u00e9 \\u2603\"}}}"
+    };
+    String[] stops = {
+      "{\"stopReason\":\"end_turn\"}",
+      "{\"stopReason\":\"tool_use\",\"additionalModelResponseFields\":{\"x\":[1,{}]}}",
+      "{}",
+      "{\"stopReason\":null}",
+      "{\"stopReason\":5}",
+      "{\"stopReason\":\"a\",\"stopReason\":\"max_tokens\"}",
+      "{\"stopReason\":\"a\",\"stopReason\":{}}",
+      "{\"stopReason\":\"end_turn\"",
+      "nope",
+      "[]"
+    };
+    String[] metadata = {
+      "{\"usage\":{\"inputTokens\":5,\"outputTokens\":9,\"totalTokens\":14},\"metrics\":{\"latencyMs\":321}}",
+      "{\"usage\":{\"inputTokens\":5,\"cacheReadInputTokens\":3,\"cacheWriteInputTokens\":2}}",
+      "{}",
+      "{\"usage\":7,\"metrics\":[1]}",
+      "{\"usage\":{\"inputTokens\":-4,\"outputTokens\":2.7},\"metrics\":{\"latencyMs\":\"9\"}}",
+      "{\"usage\":{\"inputTokens\":1},\"usage\":{\"outputTokens\":2}}",
+      "{\"metrics\":{\"latencyMs\":5},\"metrics\":{}}",
+      "{\"metrics\":{\"latencyMs\":1e3}}",
+      "{\"usage\":{\"inputTokens\":99999999999999999999}}",
+      "{\"usage\":{\"inputTokens\":1,}}",
+      "{\"usage\":{\"inputTokens\":1}} {",
+      "3"
+    };
+    for (String payload : starts) {
+      assertEquals(
+          reference("contentBlockStart", payload),
+          translated("contentBlockStart", payload),
+          payload);
+    }
+    for (String payload : stops) {
+      assertEquals(reference("messageStop", payload), translated("messageStop", payload), payload);
+    }
+    for (String payload : metadata) {
+      assertEquals(reference("metadata", payload), translated("metadata", payload), payload);
+    }
+  }
 }
