@@ -21,6 +21,10 @@ final class ConverseStreamTranslator implements StreamTranslator {
   private final DeltaScanner scanner = new DeltaScanner();
   private byte[] payload = new byte[512]; // the delta being scanned, grown to the largest seen
   private final Delta reused = new Delta(); // the scanner's result, one frame at a time
+  // the headers of the last event frame (an unmodifiable list, so the same list means the same
+  // headers) and its event type
+  private List<EventStreamMessage.Header> lastHeaders;
+  private String lastType;
   private String stopReason;
   private Usage usage;
   private Long latencyMillis;
@@ -32,8 +36,16 @@ final class ConverseStreamTranslator implements StreamTranslator {
 
   @Override
   public void accept(EventStreamMessage message, List<ChatEvent> out) {
-    StreamFrames.rejectErrors(message);
-    String type = message.eventType().orElse("");
+    String type;
+    List<EventStreamMessage.Header> headers = message.headers();
+    if (headers == lastHeaders) {
+      type = lastType; // the decoder hands out one list per repeated headers section
+    } else {
+      StreamFrames.rejectErrors(message);
+      type = message.eventType().orElse("");
+      lastHeaders = headers;
+      lastType = type;
+    }
     switch (type) {
       case "messageStart":
         blocks.start(null, out);
@@ -371,13 +383,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
     /** This delta with nothing read, for the next frame. */
     Delta clear() {
       index = null;
-      text = null;
-      toolUse = false;
-      toolInput = null;
-      reasoning = false;
-      reasoningText = null;
-      signature = null;
-      redacted = null;
+      reset();
       return this;
     }
 
@@ -402,6 +408,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
           + "}";
     }
 
+    /** Forgets the delta's content (a repeated {@code delta} member replaces the one before). */
     void reset() {
       text = null;
       toolUse = false;
