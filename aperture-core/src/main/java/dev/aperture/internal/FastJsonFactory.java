@@ -166,14 +166,17 @@ public final class FastJsonFactory extends JsonFactory {
       byte[] b = _inputBuffer;
       int from = _inputPtr;
       int end = _inputEnd;
+      int max = streamReadConstraints().getMaxStringLength();
       int at = plainRun(b, from, end);
       String s;
-      if (at < end && b[at] == '"') {
+      if (at - from > max) {
+        s = null; // over the limit: Jackson's error, before anything is copied
+      } else if (at < end && b[at] == '"') {
         // ASCII: Latin-1 decoding is a plain copy into the String's bytes
-        s = at - from > maxLength() ? null : new String(b, from, at - from, ISO_8859_1);
+        s = new String(b, from, at - from, ISO_8859_1);
         closingQuote = at;
       } else {
-        s = decode(b, from, at, end);
+        s = decode(b, from, at, end, max);
       }
       if (s == null) {
         return getText();
@@ -187,25 +190,40 @@ public final class FastJsonFactory extends JsonFactory {
     /** Where the closing quote of the string that {@link #decode} read is. */
     private int closingQuote;
 
-    private int maxLength() {
-      return streamReadConstraints().getMaxStringLength();
-    }
-
     /**
      * The string starting at {@code from}, plain up to {@code at}, as Latin-1 bytes in a scratch
-     * buffer until a char beyond Latin-1 turns up, then as chars; null to leave it to Jackson.
+     * buffer until a char beyond Latin-1 turns up, then as chars; null to leave it to Jackson, also
+     * as soon as it is seen to be longer than {@code max} chars (nothing larger is copied). The
+     * scratch buffer is cleared afterwards: no text stays in it past its string.
      */
-    private String decode(byte[] b, int from, int at, int end) throws IOException {
+    private String decode(byte[] b, int from, int at, int end, int max) throws IOException {
       byte[] out = scratch(at - from + 64);
-      System.arraycopy(b, from, out, 0, at - from);
-      int n = at - from;
+      scratchBuffer = out;
+      scratchUsed = 0;
+      try {
+        System.arraycopy(b, from, out, 0, at - from);
+        return decodeLatin1(b, at, end, max, out, at - from);
+      } finally {
+        Arrays.fill(scratchBuffer, 0, scratchUsed, (byte) 0);
+        scratchBuffer = null;
+      }
+    }
+
+    /** The scratch buffer {@link #decodeLatin1} writes, and how much of it (to clear it). */
+    private byte[] scratchBuffer;
+
+    private int scratchUsed;
+
+    private String decodeLatin1(byte[] b, int at, int end, int max, byte[] out, int n)
+        throws IOException {
+      scratchUsed = n;
       while (at < end) {
         int c = b[at];
         int code;
         int next;
         if (c == '"') {
           closingQuote = at;
-          return n > maxLength() ? null : new String(out, 0, n, ISO_8859_1);
+          return n > max ? null : new String(out, 0, n, ISO_8859_1);
         } else if (c == '\\') {
           int escape = escapeLength(b, at, end);
           if (escape == 0) {
@@ -223,13 +241,22 @@ public final class FastJsonFactory extends JsonFactory {
           return null; // a control character: an error, or allowed by a feature
         }
         if (code > 0xFF) {
-          return decodeChars(b, at, end, out, n);
+          return decodeChars(b, at, end, max, out, n);
         }
         out[n++] = (byte) code;
+        scratchUsed = n;
         at = plainRun(b, next, end);
-        out = room(out, n, at - next + 1);
+        if (n + (at - next) > max) {
+          return null; // over the limit: Jackson's error
+        }
+        byte[] grown = room(out, n, at - next + 1);
+        if (grown != out) {
+          Arrays.fill(out, 0, n, (byte) 0); // the old buffer is dropped: leave no text in it
+          out = scratchBuffer = grown;
+        }
         System.arraycopy(b, next, out, n, at - next);
         n += at - next;
+        scratchUsed = n;
       }
       return null; // unterminated: Jackson's error
     }
@@ -238,7 +265,8 @@ public final class FastJsonFactory extends JsonFactory {
      * Goes on decoding at {@code at} into Jackson's char buffer, after the {@code n} Latin-1 chars
      * decoded so far into {@code latin1}.
      */
-    private String decodeChars(byte[] b, int at, int end, byte[] latin1, int n) throws IOException {
+    private String decodeChars(byte[] b, int at, int end, int max, byte[] latin1, int n)
+        throws IOException {
       char[] out = _textBuffer.emptyAndGetCurrentSegment();
       if (out.length < n + 64) {
         out = _textBuffer.expandCurrentSegment(n + 64 + (n >> 1));
@@ -250,7 +278,7 @@ public final class FastJsonFactory extends JsonFactory {
         int c = b[at];
         int next;
         if (c == '"') {
-          if (n > maxLength()) {
+          if (n > max) {
             return null;
           }
           closingQuote = at;
@@ -280,6 +308,9 @@ public final class FastJsonFactory extends JsonFactory {
           return null;
         }
         at = plainRun(b, next, end);
+        if (n + (at - next) > max) {
+          return null; // over the limit: Jackson's error
+        }
         if (out.length - n < at - next + 2) {
           out = _textBuffer.expandCurrentSegment(n + (at - next) + 2 + (n >> 1));
         }
@@ -335,6 +366,11 @@ public final class FastJsonFactory extends JsonFactory {
   private static final int MAX_KEPT_SCRATCH = 64 * 1024;
 
   private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
+
+  /** This thread's kept scratch buffer, or null: for tests that check it holds no text. */
+  static byte[] keptScratch() {
+    return SCRATCH.get()[0];
+  }
 
   private static byte[] scratch(int size) {
     byte[][] holder = SCRATCH.get();

@@ -224,6 +224,30 @@ class FastJsonFactoryTest {
     assertSameAsJackson(limited, latin1("\"123456789\""));
     assertSameAsJackson(limited, latin1("\"1234567\\n\""));
     assertSameAsJackson(limited, latin1("\"12345678\\n\""));
+    // over the limit in the Latin-1 and the char path, found while copying
+    assertSameAsJackson(limited, latin1("\"caf\u00c3\u00a9 and much more after it\""));
+    assertSameAsJackson(limited, latin1("\"\u00e2\u0082\u00ac and much more after it\""));
+    assertSameAsJackson(limited, latin1("\"a\\nb\u00c3\u00a9 \u00e2\u0082\u00ac 1234567890\""));
+    assertSameAsJackson(limited, latin1("\"1234567\u00c3\u00a9\""));
+    assertSameAsJackson(limited, latin1("\"1234567\u00e2\u0082\u00ac\""));
+  }
+
+  @Test
+  void theScratchBufferKeepsNoTextAfterItsString() throws IOException {
+    String secret = "The caf\u00e9 password is hunter2,\n and more text to copy";
+    byte[] doc =
+        ("{\"a\": \"" + secret.replace("\n", "\\n") + "\"}").getBytes(StandardCharsets.UTF_8);
+    try (JsonParser p = factory.createParser(doc)) {
+      p.nextToken();
+      p.nextToken();
+      p.nextToken();
+      assertEquals(secret, FastJsonFactory.text(p));
+    }
+    byte[] kept = FastJsonFactory.keptScratch();
+    assertTrue(kept != null, "the Latin-1 path used the scratch buffer");
+    for (byte x : kept) {
+      assertEquals(0, x, "the scratch buffer still holds text");
+    }
   }
 
   @Test

@@ -121,13 +121,17 @@ final class ConverseStreamTranslator implements StreamTranslator {
 
   /**
    * A frame's payload read by {@code reader} with a streaming parser over a copy in the buffer kept
-   * for the stream: the reader's answer, or null when the payload is not a well-formed object,
-   * which the tree reading then refuses with its message. Readers mirror the tree reading: the
-   * first JSON value only, the last of repeated fields wins, values of the wrong type count as
-   * absent.
+   * for the stream: the reader's answer, or null when the payload is not a well-formed object
+   * (which the tree reading then refuses with its message) or is larger than the delta scanner
+   * takes (the tree reading reads it, without growing the stream's buffer). Readers mirror the tree
+   * reading: the first JSON value only, the last of repeated fields wins, values of the wrong type
+   * count as absent.
    */
   private <T> T readPayload(EventStreamMessage message, WireJson.FastReader<T> reader) {
     int size = message.payloadSize();
+    if (size > DeltaScanner.MAX_PAYLOAD_BYTES) {
+      return null; // not worth keeping a buffer that large for the rest of the stream
+    }
     if (payload.length < size) {
       payload = new byte[Math.max(size, payload.length * 2)];
     }
