@@ -79,6 +79,9 @@ final class DeltaScanner {
     if (to - from > MAX_PAYLOAD_BYTES) {
       return false;
     }
+    if (textDelta(payload, from, to, d)) {
+      return true;
+    }
     b = payload;
     pos = from;
     end = to;
@@ -113,6 +116,61 @@ final class DeltaScanner {
     } finally {
       b = null;
     }
+  }
+
+  private static final byte[] TEXT_DELTA_START = ascii("{\"contentBlockIndex\":");
+  private static final byte[] TEXT_DELTA_TEXT = ascii(",\"delta\":{\"text\":\"");
+  private static final byte[] TEXT_DELTA_PADDING = ascii("},\"p\":\"");
+
+  /**
+   * The text delta exactly as Bedrock lays it out, {@code
+   * {"contentBlockIndex":N,"delta":{"text":"…"}}} with or without a trailing {@code "p":"…"}
+   * padding member, plain ASCII strings and nothing after the object: matched piece by piece,
+   * without the general member loop. False (and {@code d} untouched) for anything else, which the
+   * general reading then takes; for what it matches both readings give the same delta.
+   */
+  private static boolean textDelta(byte[] b, int from, int to, ConverseStreamTranslator.Delta d) {
+    int p = from;
+    if (!at(b, p, to, TEXT_DELTA_START)) {
+      return false;
+    }
+    p += TEXT_DELTA_START.length;
+    int digits = p;
+    int index = 0;
+    while (p < to && b[p] >= '0' && b[p] <= '9' && p - digits < 9) {
+      index = index * 10 + (b[p++] - '0');
+    }
+    if (p == digits || (b[digits] == '0' && p - digits > 1) || !at(b, p, to, TEXT_DELTA_TEXT)) {
+      return false; // no digits, a leading zero, ten or more digits, or another layout
+    }
+    p += TEXT_DELTA_TEXT.length;
+    int close = FastJsonFactory.plainRun(b, p, to);
+    if (close >= to || b[close] != '"') {
+      return false; // an escape or a non-ASCII char: the general reading
+    }
+    int textStart = p;
+    p = close + 1;
+    if (at(b, p, to, TEXT_DELTA_PADDING)) {
+      int padEnd = FastJsonFactory.plainRun(b, p + TEXT_DELTA_PADDING.length, to);
+      if (padEnd >= to || b[padEnd] != '"') {
+        return false;
+      }
+      p = padEnd + 1;
+      if (p != to - 1 || b[p] != '}') {
+        return false;
+      }
+    } else if (p != to - 2 || b[p] != '}' || b[p + 1] != '}') {
+      return false;
+    }
+    d.index = index;
+    d.text = new String(b, textStart, close - textStart, StandardCharsets.ISO_8859_1);
+    return true;
+  }
+
+  /** Whether {@code b[p, to)} starts with {@code expected}. */
+  private static boolean at(byte[] b, int p, int to, byte[] expected) {
+    int n = expected.length;
+    return to - p >= n && java.util.Arrays.equals(b, p, p + n, expected, 0, n);
   }
 
   /** The {@code delta} object's members, after its '{'. */

@@ -50,6 +50,15 @@ class DeltaScannerTest {
     "{}",
     "{\"delta\":{\"text\":\"no index\"}}",
     "{\"contentBlockIndex\":999999999,\"delta\":{}}",
+    // Bedrock's own layout (matched piece by piece) and its near misses
+    "{\"contentBlockIndex\":3,\"delta\":{\"text\":\"\"},\"p\":\"\"}",
+    "{\"contentBlockIndex\":10,\"delta\":{\"text\":\"plain words, 'quotes' {and} [brackets]\"}}",
+    "{\"contentBlockIndex\":999999999,\"delta\":{\"text\":\"x\"},\"p\":\"abcdefghij\"}",
+    "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"x\"},\"p\":\"abc\"} ",
+    "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"x\"},\"p\":\"abc\",\"q\":1}",
+    "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"x\"},\"p\":7}",
+    "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"x\",\"text\":\"y\"}}",
+    "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"x\"}}{\"second\":1}",
   };
 
   private static final String[] DECLINED_OR_FAILING = {
@@ -61,6 +70,9 @@ class DeltaScannerTest {
     "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"a\"}",
     "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"a\",}}",
     "{\"contentBlockIndex\":01,\"delta\":{}}",
+    "{\"contentBlockIndex\":01,\"delta\":{\"text\":\"x\"}}",
+    "{\"contentBlockIndex\":00,\"delta\":{\"text\":\"x\"},\"p\":\"ab\"}",
+    "{\"contentBlockIndex\":1234567890,\"delta\":{\"text\":\"x\"}}",
     "{\"contentBlockIndex\":1.0,\"delta\":{}}",
     "{\"contentBlockIndex\":1e2,\"delta\":{}}",
     "{\"contentBlockIndex\":4294967296,\"delta\":{}}",
