@@ -55,6 +55,10 @@ public final class EventStreamDecoder implements Closeable {
   private final byte[] prelude = new byte[PRELUDE_BYTES];
   private final byte[] trailer = new byte[4];
   private byte[] headerBytes = new byte[512]; // grows to the largest headers section seen
+  private byte[] frame = new byte[1024]; // a frame after its prelude, grown up to the limit below
+
+  /** Frames up to this size after their prelude are read through {@link #frame} in one read. */
+  private static final int MAX_KEPT_FRAME_BYTES = 64 * 1024;
 
   // Header names and short values repeat in every frame (":event-type", "contentBlockDelta",
   // "application/json"): a direct-mapped cache turns them into shared strings without decoding.
@@ -207,22 +211,41 @@ public final class EventStreamDecoder implements Closeable {
     }
 
     int headersSize = (int) headersLength;
-    if (headerBytes.length < headersSize) {
-      headerBytes = new byte[Math.max(headersSize, headerBytes.length * 2)];
-    }
-    readFromBuffer(buffer, headerBytes, headersSize);
-    crc.update(headerBytes, 0, headersSize);
-
+    int payloadSize = (int) payloadLength;
+    int rest = headersSize + payloadSize + 4;
+    byte[] sectionBytes;
     byte[] payload = EventStreamMessage.EMPTY;
-    if (payloadLength > 0) {
-      payload = new byte[(int) payloadLength];
-      readFromBuffer(buffer, payload, payload.length);
-      crc.update(payload, 0, payload.length);
+    long declaredMessageCrc;
+    if (rest <= MAX_KEPT_FRAME_BYTES) {
+      // the usual frame: headers, payload and CRC in one read into a kept buffer
+      if (frame.length < rest) {
+        frame = new byte[Math.min(MAX_KEPT_FRAME_BYTES, Math.max(rest, frame.length * 2))];
+      }
+      readFromBuffer(buffer, frame, rest);
+      crc.update(frame, 0, headersSize + payloadSize);
+      if (payloadSize > 0) {
+        payload = Arrays.copyOfRange(frame, headersSize, headersSize + payloadSize);
+      }
+      declaredMessageCrc = readU32(frame, headersSize + payloadSize);
+      sectionBytes = frame;
+    } else {
+      // a large payload is read straight into its own array, not through the kept buffer
+      if (headerBytes.length < headersSize) {
+        headerBytes = new byte[Math.max(headersSize, headerBytes.length * 2)];
+      }
+      readFromBuffer(buffer, headerBytes, headersSize);
+      crc.update(headerBytes, 0, headersSize);
+      if (payloadSize > 0) {
+        payload = new byte[payloadSize];
+        readFromBuffer(buffer, payload, payload.length);
+        crc.update(payload, 0, payload.length);
+      }
+      readFromBuffer(buffer, trailer, 4);
+      declaredMessageCrc = readU32(trailer, 0);
+      sectionBytes = headerBytes;
     }
 
     long messageCrc = crc.getValue();
-    readFromBuffer(buffer, trailer, 4);
-    long declaredMessageCrc = readU32(trailer, 0);
     if (messageCrc != declaredMessageCrc) {
       throw badFrame(
           String.format(
@@ -230,7 +253,7 @@ public final class EventStreamDecoder implements Closeable {
               declaredMessageCrc, messageCrc));
     }
 
-    List<EventStreamMessage.Header> headers = headers(headerBytes, headersSize);
+    List<EventStreamMessage.Header> headers = headers(sectionBytes, headersSize);
     frameOffset += totalLength;
     return new EventStreamMessage(headers, payload, headersSize);
   }

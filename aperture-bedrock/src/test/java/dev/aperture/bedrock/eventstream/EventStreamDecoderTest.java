@@ -242,6 +242,42 @@ class EventStreamDecoderTest {
   }
 
   @Test
+  void framesOfEverySizeAroundTheKeptBufferDecodeAndTheirCrcsAreChecked() {
+    // small frames go through one kept buffer, frames over 64 KB after the prelude straight into
+    // their own payload array; both in one stream, in both orders, and each with a bad CRC
+    int[] sizes = {0, 1, 1_000, 64 * 1024 - 100, 64 * 1024, 70_000, 200_000, 3};
+    List<byte[]> frames = new ArrayList<>();
+    List<EventStreamMessage> messages = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      byte[] payload = new byte[sizes[i]];
+      new java.util.Random(i).nextBytes(payload);
+      EventStreamMessage m =
+          EventStreamMessage.builder().header(":event-type", "e" + i).payload(payload).build();
+      messages.add(m);
+      frames.add(EventStreamEncoder.encode(m));
+    }
+    List<EventStreamMessage> decoded =
+        EventStreamDecoder.decodeAll(Frames.concat(frames.toArray(new byte[0][])));
+    assertEquals(messages.size(), decoded.size());
+    for (int i = 0; i < messages.size(); i++) {
+      assertEquals(messages.get(i).headers(), decoded.get(i).headers());
+      assertTrue(
+          java.util.Arrays.equals(messages.get(i).payload(), decoded.get(i).payload()),
+          "payload of frame " + i);
+    }
+    for (int i = 0; i < frames.size(); i++) {
+      byte[] bad = frames.get(i).clone();
+      bad[bad.length - 5] ^= 1; // the last payload byte (or a header byte when there is none)
+      byte[] stream = Frames.concat(frames.get(2), bad);
+      EventStreamDecoder decoder = EventStreamDecoder.create(stream);
+      assertNotNull(decoder.next());
+      StreamException e = assertThrows(StreamException.class, decoder::next, "frame " + i);
+      assertEquals(Kind.BAD_FRAME, e.kind());
+      assertTrue(e.getMessage().contains("message CRC"), e.getMessage());
+    }
+  }
+
+  @Test
   void aBadMessageCrcIsABadFrameNamingBothValues() {
     byte[] frame = CHUNK_FRAME.clone();
     frame[frame.length - 5] = 'o'; // payload "hi" → "ho"; the CRC still says e0c294e8
