@@ -54,8 +54,8 @@ public final class EventStreamDecoder implements Closeable {
   private final CRC32 crc = new CRC32();
   private final byte[] prelude = new byte[PRELUDE_BYTES];
   private final byte[] trailer = new byte[4];
-  private byte[] headerBytes = new byte[512]; // grows to the largest headers section seen
-  private byte[] frame = new byte[1024]; // a frame after its prelude, grown up to the limit below
+  private byte[] headerBytes; // the headers section of a frame too large for the kept buffer
+  private byte[] frame = new byte[256]; // a frame after its prelude, grown up to the limit below
 
   /** Frames up to this size after their prelude are read through {@link #frame} in one read. */
   private static final int MAX_KEPT_FRAME_BYTES = 64 * 1024;
@@ -230,8 +230,8 @@ public final class EventStreamDecoder implements Closeable {
       sectionBytes = frame;
     } else {
       // a large payload is read straight into its own array, not through the kept buffer
-      if (headerBytes.length < headersSize) {
-        headerBytes = new byte[Math.max(headersSize, headerBytes.length * 2)];
+      if (headerBytes == null || headerBytes.length < headersSize) {
+        headerBytes = new byte[headersSize];
       }
       readFromBuffer(buffer, headerBytes, headersSize);
       crc.update(headerBytes, 0, headersSize);
