@@ -195,13 +195,7 @@ public final class OpenAiChatCodec {
       g.writeFieldName(OpenAiWire.F_CREATED);
       g.writeNumber(clock.instant().getEpochSecond());
       OpenAiWire.writeText(g, OpenAiWire.F_MODEL, response.model());
-      g.writeFieldName(OpenAiWire.F_CHOICES);
-      g.writeStartArray();
-      g.writeStartObject();
-      g.writeFieldName(OpenAiWire.F_INDEX);
-      g.writeNumber(0);
-      g.writeFieldName(F_MESSAGE);
-      g.writeStartObject();
+      OpenAiWire.startOnlyChoice(g, F_MESSAGE);
       writeAnswer(g, response);
       g.writeEndObject();
       g.writeFieldName(OpenAiWire.F_LOGPROBS);

@@ -274,13 +274,7 @@ public final class OpenAiChunkWriter {
     buffer.writeBytes(DATA);
     try (JsonGenerator g = factory.createGenerator(buffer)) {
       writeChunkHeader(g);
-      g.writeFieldName(OpenAiWire.F_CHOICES);
-      g.writeStartArray();
-      g.writeStartObject();
-      g.writeFieldName(OpenAiWire.F_INDEX);
-      g.writeNumber(0);
-      g.writeFieldName(F_DELTA);
-      g.writeStartObject();
+      OpenAiWire.startOnlyChoice(g, F_DELTA);
       delta.write(g);
       g.writeEndObject();
       g.writeFieldName(OpenAiWire.F_LOGPROBS);

@@ -183,6 +183,20 @@ final class OpenAiWire {
   }
 
   /** {@code name: value}, a constant. */
+  /**
+   * Opens {@code "choices":[{"index":0,"<body>":{} of an answer or chunk with one choice: the
+   * caller writes the body's fields, then closes the body and the choice and the array.
+   */
+  static void startOnlyChoice(JsonGenerator g, SerializedString body) throws IOException {
+    g.writeFieldName(F_CHOICES);
+    g.writeStartArray();
+    g.writeStartObject();
+    g.writeFieldName(F_INDEX);
+    g.writeNumber(0);
+    g.writeFieldName(body);
+    g.writeStartObject();
+  }
+
   static void writeField(JsonGenerator g, SerializedString name, SerializedString value)
       throws IOException {
     g.writeFieldName(name);

@@ -128,18 +128,9 @@ public final class ConverseCodec {
   private WireJson.Body body(ChatRequest request, String modelId) {
     PreparedRequest prepared = RequestHygiene.prepare(request);
     Family family = family(modelId);
-    Map<String, String> topLevelExtras;
-    Map<String, String> modelFields;
-    if (request.topK().isEmpty()
-        && prepared.reasoningBudgetTokens() == 0
-        && prepared.extraFields().isEmpty()) {
-      // the usual request: nothing model-specific to sort out
-      topLevelExtras = Map.of();
-      modelFields = Map.of();
-    } else {
-      topLevelExtras = new LinkedHashMap<>();
-      modelFields = modelFields(prepared, family, modelId, topLevelExtras);
-    }
+    Map<String, String> topLevelExtras =
+        prepared.extraFields().isEmpty() ? Map.of() : new LinkedHashMap<>();
+    Map<String, String> modelFields = modelFields(prepared, family, modelId, topLevelExtras);
     return g -> {
       g.writeStartObject();
       writeMessages(g, prepared.turns());
@@ -379,7 +370,7 @@ public final class ConverseCodec {
     }
   }
 
-  private static ContentPart.ToolCall readToolUse(JsonParser p) throws IOException {
+  static ContentPart.ToolCall readToolUse(JsonParser p) throws IOException {
     String id = "";
     String name = "";
     String input = "{}";
@@ -532,6 +523,11 @@ public final class ConverseCodec {
   private static Map<String, String> modelFields(
       PreparedRequest prepared, Family family, String modelId, Map<String, String> topLevel) {
     ChatRequest request = prepared.source();
+    if (request.topK().isEmpty()
+        && prepared.reasoningBudgetTokens() == 0
+        && prepared.extraFields().isEmpty()) {
+      return Map.of(); // the usual request: nothing model-specific to sort out
+    }
     Map<String, String> fields = new LinkedHashMap<>();
     if (request.topK().isPresent()) {
       int topK = request.topK().getAsInt();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.StreamException;
 import dev.aperture.bedrock.eventstream.EventStreamMessage;
 import dev.aperture.chat.ChatEvent;
+import dev.aperture.chat.ContentPart;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.Usage;
 import java.io.IOException;
@@ -128,14 +129,10 @@ final class ConverseStreamTranslator implements StreamTranslator {
    * count as absent.
    */
   private <T> T readPayload(EventStreamMessage message, WireJson.FastReader<T> reader) {
-    int size = message.payloadSize();
-    if (size > DeltaScanner.MAX_PAYLOAD_BYTES) {
-      return null; // not worth keeping a buffer that large for the rest of the stream
+    int size = copyPayload(message);
+    if (size < 0) {
+      return null;
     }
-    if (payload.length < size) {
-      payload = new byte[Math.max(size, payload.length * 2)];
-    }
-    message.copyPayload(payload, 0);
     try (JsonParser p = WireJson.FACTORY.createParser(payload, 0, size)) {
       return p.nextToken() == JsonToken.START_OBJECT ? reader.read(p) : null;
     } catch (IOException e) {
@@ -178,16 +175,11 @@ final class ConverseStreamTranslator implements StreamTranslator {
             p.skipChildren();
             continue;
           }
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
-            p.nextToken();
-            if (f.equals("toolUseId")) {
-              id = WireJson.stringOrNull(p);
-            } else if (f.equals("name")) {
-              name = WireJson.stringOrNull(p);
-            }
-            p.skipChildren();
-          }
+          // the answer's tool-use reader: a missing or non-string id or name reads as "", as
+          // StreamBlocks.toolStart makes of the tree reading's null
+          ContentPart.ToolCall call = ConverseCodec.readToolUse(p);
+          id = call.id();
+          name = call.name();
         }
       } else {
         p.skipChildren();
@@ -232,15 +224,25 @@ final class ConverseStreamTranslator implements StreamTranslator {
 
   /** The scanner over a copy of the payload in a buffer kept for the stream. */
   private boolean scanDelta(EventStreamMessage message, Delta d) {
+    int size = copyPayload(message);
+    return size >= 0 && scanner.read(payload, 0, size, d);
+  }
+
+  /**
+   * Copies the frame's payload into {@link #payload}, the buffer kept for the stream; its size, or
+   * -1 when it is larger than {@link DeltaScanner#MAX_PAYLOAD_BYTES} (not worth keeping a buffer
+   * that large for the rest of the stream: such a frame is read the slow way).
+   */
+  private int copyPayload(EventStreamMessage message) {
     int size = message.payloadSize();
     if (size > DeltaScanner.MAX_PAYLOAD_BYTES) {
-      return false;
+      return -1;
     }
     if (payload.length < size) {
       payload = new byte[Math.max(size, payload.length * 2)];
     }
     message.copyPayload(payload, 0);
-    return scanner.read(payload, 0, size, d);
+    return size;
   }
 
   /**
