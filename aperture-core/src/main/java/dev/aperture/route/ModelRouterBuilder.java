@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /**
@@ -24,6 +26,16 @@ import okhttp3.OkHttpClient;
  * #discoverProviderFactories()} adds those found by {@link ServiceLoader} after the explicit ones.
  */
 public final class ModelRouterBuilder {
+  /**
+   * Idle connections the router's own HTTP client keeps for reuse. OkHttp's default keeps five: a
+   * router serving more concurrent calls than that would close a connection after most calls and
+   * open (against Bedrock: TLS-handshake) a new one for the next.
+   */
+  public static final int DEFAULT_MAX_IDLE_CONNECTIONS = 64;
+
+  /** How long the router's own client keeps an idle connection; OkHttp's default. */
+  private static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
+
   private final ApertureConfig config;
   private final List<ProviderFactory> factories = new ArrayList<>();
   private final List<UsageListener> listeners = new ArrayList<>();
@@ -34,6 +46,8 @@ public final class ModelRouterBuilder {
   private Duration connectTimeout = Duration.ofSeconds(10);
   private Duration readTimeout = Duration.ofSeconds(300);
   private Duration callTimeout = Duration.ZERO;
+  private int maxIdleConnections = DEFAULT_MAX_IDLE_CONNECTIONS;
+  private boolean maxIdleConnectionsSet;
   private QuotaLedger quotaLedger;
   private final List<RequestInterceptor> interceptors = new ArrayList<>();
 
@@ -65,6 +79,24 @@ public final class ModelRouterBuilder {
    */
   public ModelRouterBuilder httpClient(OkHttpClient client) {
     this.httpClient = Objects.requireNonNull(client, "client");
+    return this;
+  }
+
+  /**
+   * How many idle connections the router's own HTTP client keeps for reuse (for five minutes each);
+   * default {@value #DEFAULT_MAX_IDLE_CONNECTIONS}. Set it to at least the number of calls the
+   * router makes at once, or connections are closed after a call and opened again for the next. Not
+   * for a client passed to {@link #httpClient}: size that client's own pool ({@link #build} refuses
+   * both).
+   *
+   * @throws IllegalArgumentException if {@code max} is negative
+   */
+  public ModelRouterBuilder maxIdleConnections(int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("maxIdleConnections must be 0 or more, not " + max);
+    }
+    this.maxIdleConnections = max;
+    this.maxIdleConnectionsSet = true;
     return this;
   }
 
@@ -118,9 +150,23 @@ public final class ModelRouterBuilder {
    * Builds the router.
    *
    * @throws dev.aperture.config.ConfigException if a provider cannot be made from the config
+   * @throws IllegalStateException if both {@link #httpClient} and {@link #maxIdleConnections} were
+   *     set (the pool is the client's)
    */
   public ModelRouter build() {
-    OkHttpClient base = httpClient != null ? httpClient : new OkHttpClient();
+    if (httpClient != null && maxIdleConnectionsSet) {
+      throw new IllegalStateException(
+          "maxIdleConnections sizes the router's own HTTP client's pool, and a client was passed"
+              + " to httpClient(): size that client's ConnectionPool instead");
+    }
+    OkHttpClient base =
+        httpClient != null
+            ? httpClient
+            : new OkHttpClient.Builder()
+                .connectionPool(
+                    new ConnectionPool(
+                        maxIdleConnections, KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS))
+                .build();
     OkHttpClient client =
         base.newBuilder()
             .connectTimeout(connectTimeout)
