@@ -127,13 +127,40 @@ public final class BedrockProvider implements Provider {
     RequestBody body = new EncodedBody(route, request, isInvoke);
     Request http = request(route.upstreamModel(), isInvoke ? "invoke" : "converse", body, isInvoke);
     try (Response response = execute(http)) {
-      byte[] bytes = response.body().bytes();
-      return isInvoke
-          ? invoke.decodeResponse(bytes, route.requestedModel(), config.id())
-          : converse.decodeResponse(bytes, route.requestedModel(), config.id());
+      return decodeAnswer(response.body(), isInvoke, route.requestedModel());
     } catch (IOException e) {
       throw connectionFailure(e, false);
     }
+  }
+
+  /**
+   * Reads the whole answer into the connection's buffer and decodes it there when it is one segment
+   * (an answer of up to a few KB usually is), else from one copy of its bytes.
+   */
+  private ChatResponse decodeAnswer(ResponseBody body, boolean isInvoke, String model)
+      throws IOException {
+    long declared = body.contentLength();
+    if (declared > Integer.MAX_VALUE) {
+      throw new IOException("an answer of " + declared + " bytes is too large to decode");
+    }
+    BufferedSource source = body.source();
+    source.request(Long.MAX_VALUE); // to the end of the body
+    Buffer buffer = source.getBuffer();
+    long size = buffer.size();
+    if (size > Integer.MAX_VALUE) {
+      throw new IOException("an answer of more than " + Integer.MAX_VALUE + " bytes");
+    }
+    try (Buffer.UnsafeCursor cursor = buffer.readUnsafe()) {
+      if (size > 0 && cursor.seek(0) == size) {
+        return isInvoke
+            ? invoke.decodeResponse(cursor.data, cursor.start, (int) size, model, config.id())
+            : converse.decodeResponse(cursor.data, cursor.start, (int) size, model, config.id());
+      }
+    }
+    byte[] bytes = buffer.readByteArray();
+    return isInvoke
+        ? invoke.decodeResponse(bytes, model, config.id())
+        : converse.decodeResponse(bytes, model, config.id());
   }
 
   @Override

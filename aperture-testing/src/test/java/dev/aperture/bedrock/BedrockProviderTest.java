@@ -142,6 +142,31 @@ class BedrockProviderTest {
         "/model/us.anthropic.claude-opus-4-6-v1/converse", bedrock.takeRequest().rawPath());
   }
 
+  /**
+   * Answers are decoded in the connection's buffer when they fit one of its 8 KiB segments and from
+   * a copy when they do not: both ways, on both APIs, give the whole text.
+   */
+  @Test
+  void answersOfEverySizeAreDecodedWholeOnBothApis() {
+    ModelRouter r =
+        router(
+            guideConfig("\"bedrock_model_invoke\": true, \"bedrock_converse\": true"),
+            UsageLog.withCapacity(10));
+    for (int size : new int[] {1, 3_000, 8_100, 8_300, 70_000}) {
+      StringBuilder text = new StringBuilder(size);
+      for (int i = 0; text.length() < size; i++) {
+        text.append(i % 97 == 0 ? "\u00e9\"\n" : i % 89 == 0 ? "\ud83d\ude00" : "abcdefgh");
+      }
+      String want = text.substring(0, size);
+      for (String model : List.of(NOVA, HAIKU)) {
+        bedrock.enqueue(Reply.text(want).usage(3, 4));
+        ChatResponse answer = r.chat(hello(model));
+        assertEquals(want, answer.text(), model + ", " + size + " chars");
+        assertEquals(Usage.of(3, 4), answer.usage());
+      }
+    }
+  }
+
   @Test
   void nonAnthropicModelOnAnInvokeOnlyProviderIsAClearRoutingError() {
     var e =

@@ -165,6 +165,22 @@ public final class AnthropicInvokeCodec {
    * @throws BedrockResponseException if the body is not JSON, is an error, or has no content
    */
   public ChatResponse decodeResponse(byte[] body, String model, String provider) {
+    return decode(WireJson.Input.of(body), model, provider);
+  }
+
+  /**
+   * Decodes the {@code length} bytes of {@code body} from {@code offset} as {@link
+   * #decodeResponse(byte[], String, String)} decodes a whole array (the part of a network buffer
+   * that holds the answer, read without a copy). Nothing refers to {@code body} afterwards.
+   *
+   * @throws IndexOutOfBoundsException if the range is not within {@code body}
+   */
+  public ChatResponse decodeResponse(
+      byte[] body, int offset, int length, String model, String provider) {
+    return decode(new WireJson.Input(body, offset, length), model, provider);
+  }
+
+  private static ChatResponse decode(WireJson.Input body, String model, String provider) {
     return WireJson.readFastOrTree(
         body, p -> readResponse(p, body, model, provider), () -> decodeTree(body, model, provider));
   }
@@ -173,8 +189,8 @@ public final class AnthropicInvokeCodec {
    * The streaming reader: the answer, or null when it is not a plain answer (an error, no {@code
    * content} array, not an object), which the tree reader then refuses with its message.
    */
-  private static ChatResponse readResponse(JsonParser p, byte[] body, String model, String provider)
-      throws IOException {
+  private static ChatResponse readResponse(
+      JsonParser p, WireJson.Input body, String model, String provider) throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       return null;
     }
@@ -247,7 +263,7 @@ public final class AnthropicInvokeCodec {
   }
 
   /** One content block, the parser at its start. */
-  private static ContentPart readBlock(JsonParser p, byte[] body) throws IOException {
+  private static ContentPart readBlock(JsonParser p, WireJson.Input body) throws IOException {
     long start = p.currentTokenLocation().getByteOffset();
     String type = null;
     String text = null;
@@ -305,8 +321,7 @@ public final class AnthropicInvokeCodec {
       }
     }
     // Anything else is kept whole, as the tree reader keeps it.
-    try (JsonParser blockParser =
-        WireJson.MAPPER.getFactory().createParser(body, (int) start, body.length - (int) start)) {
+    try (JsonParser blockParser = body.parserFrom(start)) {
       return decodeBlock(WireJson.MAPPER.readTree(blockParser));
     }
   }
@@ -372,7 +387,7 @@ public final class AnthropicInvokeCodec {
   }
 
   /** The tree reader: the reference for every case the streaming reader hands over. */
-  private static ChatResponse decodeTree(byte[] body, String model, String provider) {
+  private static ChatResponse decodeTree(WireJson.Input body, String model, String provider) {
     JsonNode root = WireJson.readResponse(body, "Bedrock InvokeModel (Anthropic)");
     if ("error".equals(WireJson.text(root, "type"))) {
       JsonNode error = root.path("error");

@@ -163,6 +163,22 @@ public final class ConverseCodec {
    * @throws BedrockResponseException if the body is not JSON or has no {@code output} message
    */
   public ChatResponse decodeResponse(byte[] body, String model, String provider) {
+    return decode(WireJson.Input.of(body), model, provider);
+  }
+
+  /**
+   * Decodes the {@code length} bytes of {@code body} from {@code offset} as {@link
+   * #decodeResponse(byte[], String, String)} decodes a whole array (the part of a network buffer
+   * that holds the answer, read without a copy). Nothing refers to {@code body} afterwards.
+   *
+   * @throws IndexOutOfBoundsException if the range is not within {@code body}
+   */
+  public ChatResponse decodeResponse(
+      byte[] body, int offset, int length, String model, String provider) {
+    return decode(new WireJson.Input(body, offset, length), model, provider);
+  }
+
+  private static ChatResponse decode(WireJson.Input body, String model, String provider) {
     return WireJson.readFastOrTree(
         body, p -> readResponse(p, body, model, provider), () -> decodeTree(body, model, provider));
   }
@@ -171,8 +187,8 @@ public final class ConverseCodec {
    * The streaming reader: the answer, or null when it is not a plain answer (no {@code output}
    * message, not an object), which the tree reader then refuses with its message.
    */
-  private static ChatResponse readResponse(JsonParser p, byte[] body, String model, String provider)
-      throws IOException {
+  private static ChatResponse readResponse(
+      JsonParser p, WireJson.Input body, String model, String provider) throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       return null;
     }
@@ -239,7 +255,8 @@ public final class ConverseCodec {
   }
 
   /** {@code output}: the content of its {@code message}, or null when it has no message object. */
-  private static List<ContentPart> readOutput(JsonParser p, byte[] body) throws IOException {
+  private static List<ContentPart> readOutput(JsonParser p, WireJson.Input body)
+      throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
       return null;
@@ -287,7 +304,7 @@ public final class ConverseCodec {
   }
 
   /** One content block, the parser at its start; null for an empty block. */
-  private static ContentPart readBlock(JsonParser p, byte[] body) throws IOException {
+  private static ContentPart readBlock(JsonParser p, WireJson.Input body) throws IOException {
     long start = p.currentTokenLocation().getByteOffset();
     int fields = 0;
     String text = null;
@@ -364,8 +381,7 @@ public final class ConverseCodec {
       return new ContentPart.RedactedReasoning(redacted);
     }
     // Anything else is kept raw, as the tree reader keeps it.
-    try (JsonParser blockParser =
-        WireJson.MAPPER.getFactory().createParser(body, (int) start, body.length - (int) start)) {
+    try (JsonParser blockParser = body.parserFrom(start)) {
       return decodeBlock(WireJson.MAPPER.readTree(blockParser));
     }
   }
@@ -447,7 +463,7 @@ public final class ConverseCodec {
   }
 
   /** The tree reader: the reference for every case the streaming reader hands over. */
-  private static ChatResponse decodeTree(byte[] body, String model, String provider) {
+  private static ChatResponse decodeTree(WireJson.Input body, String model, String provider) {
     JsonNode root = WireJson.readResponse(body, "Bedrock Converse");
     JsonNode output = root.get("output");
     JsonNode message = output == null ? null : output.get("message");

@@ -80,13 +80,36 @@ final class WireJson {
   }
 
   /**
+   * An answer's bytes: {@code length} bytes of {@code bytes} from {@code offset} (the whole array,
+   * or the part of a network buffer that holds the body).
+   */
+  record Input(byte[] bytes, int offset, int length) {
+    Input {
+      java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+    }
+
+    /** All of {@code body}, or null for null (which every reader takes as an empty body). */
+    static Input of(byte[] body) {
+      return body == null ? null : new Input(body, 0, body.length);
+    }
+
+    /** A Jackson parser from {@code at}, a byte offset as a parser of this input reports it. */
+    JsonParser parserFrom(long at) throws IOException {
+      return MAPPER.getFactory().createParser(bytes, offset + (int) at, length - (int) at);
+    }
+  }
+
+  /**
    * Reads {@code body} with {@code fast}; when it declines (null), or the body is empty, not JSON,
    * or holds a repeated key, {@code tree} decides — and words any error.
    */
-  static <T> T readFastOrTree(
-      byte[] body, FastReader<T> fast, java.util.function.Supplier<T> tree) {
-    if (body != null && body.length > 0) {
-      try (JsonParser p = FACTORY.createParser(body)) {
+  /** Answers the tree reader decided: a test's way to see that the streaming reader read one. */
+  static final java.util.concurrent.atomic.AtomicLong TREE_DECISIONS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  static <T> T readFastOrTree(Input body, FastReader<T> fast, java.util.function.Supplier<T> tree) {
+    if (body != null && body.length() > 0) {
+      try (JsonParser p = FACTORY.createParser(body.bytes(), body.offset(), body.length())) {
         T answer = fast.read(p);
         if (answer != null) {
           return answer;
@@ -95,6 +118,7 @@ final class WireJson {
         // the tree reader decides
       }
     }
+    TREE_DECISIONS.incrementAndGet();
     return tree.get();
   }
 
@@ -229,13 +253,13 @@ final class WireJson {
   /**
    * Reads a response body; a body that is not a JSON object is a {@link BedrockResponseException}.
    */
-  static JsonNode readResponse(byte[] body, String api) {
-    if (body == null || body.length == 0) {
+  static JsonNode readResponse(Input body, String api) {
+    if (body == null || body.length() == 0) {
       throw new BedrockResponseException(api + " answered with an empty body");
     }
     JsonNode root;
     try {
-      root = MAPPER.readTree(body);
+      root = MAPPER.readTree(body.bytes(), body.offset(), body.length());
     } catch (IOException e) {
       throw new BedrockResponseException(api + " answered with a body that is not JSON", e);
     }

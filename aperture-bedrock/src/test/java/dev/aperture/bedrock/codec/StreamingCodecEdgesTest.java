@@ -275,6 +275,73 @@ class StreamingCodecEdgesTest {
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
 
+  /** Bodies for both decoders: plain, odd blocks (read again from their offset), errors. */
+  private static final List<String> ANSWERS =
+      List.of(
+          "{\"output\": {\"message\": {\"role\": \"assistant\", \"content\": [{\"text\": \"hi \u00e9\"}]}},"
+              + " \"stopReason\": \"end_turn\", \"usage\": {\"inputTokens\": 3, \"outputTokens\": 2}}",
+          "{\"output\": {\"message\": {\"content\": [{\"citationsContent\": {\"content\":"
+              + " [{\"text\": \"x\"}]}, \"other\": 1}, {\"reasoningContent\": {}}]}}}",
+          "{\"content\": [{\"type\": \"server_tool_use\", \"input\": {\"a\": 1}}, {\"type\": 5},"
+              + " {\"type\": \"text\", \"text\": \"t\"}], \"id\": \"msg_x\", \"stop_reason\": \"end_turn\"}",
+          "{\"content\": [], \"type\": \"error\", \"error\": {\"message\": \"m\", \"type\": \"e\"}}",
+          "{\"output\": {\"message\": 5}, \"message\": \"boom\"}",
+          "[1, oops",
+          "[]",
+          "");
+
+  /**
+   * An answer read from the middle of a larger array (the provider decodes it in the connection's
+   * buffer) decodes, or fails, exactly as the same bytes in an array of their own.
+   */
+  @Test
+  void anAnswerInPartOfAnArrayDecodesAsInAnArrayOfItsOwn() {
+    byte[] before = bytes("{\"output\": {\"message\": {\"content\": [{\"text\": \"NOT\"}]}}} [");
+    byte[] after = bytes("]} {\"x\": \"");
+    for (String answer : ANSWERS) {
+      byte[] own = bytes(answer);
+      byte[] within = new byte[before.length + own.length + after.length];
+      System.arraycopy(before, 0, within, 0, before.length);
+      System.arraycopy(own, 0, within, before.length, own.length);
+      System.arraycopy(after, 0, within, before.length + own.length, after.length);
+      assertSameOutcome(
+          answer,
+          () -> converse.decodeResponse(own, "m", "p"),
+          () -> converse.decodeResponse(within, before.length, own.length, "m", "p"));
+      assertSameOutcome(
+          answer,
+          () -> anthropic.decodeResponse(own, "m", "p"),
+          () -> anthropic.decodeResponse(within, before.length, own.length, "m", "p"));
+    }
+    assertThrows(
+        IndexOutOfBoundsException.class,
+        () -> converse.decodeResponse(new byte[4], 2, 3, "m", "p"));
+  }
+
+  private static void assertSameOutcome(
+      String answer,
+      java.util.function.Supplier<ChatResponse> whole,
+      java.util.function.Supplier<ChatResponse> part) {
+    ChatResponse expected;
+    long trees = WireJson.TREE_DECISIONS.get();
+    try {
+      expected = whole.get();
+    } catch (BedrockResponseException e) {
+      BedrockResponseException got = assertThrows(BedrockResponseException.class, part::get);
+      assertEquals(e.getMessage(), got.getMessage(), answer);
+      return;
+    }
+    boolean streamed = WireJson.TREE_DECISIONS.get() == trees;
+    ChatResponse got = part.get();
+    // read the same way (a misplaced parser would fail over to the tree and hide it)
+    assertEquals(streamed, WireJson.TREE_DECISIONS.get() == trees, answer);
+    // Converse answers carry a generated id
+    assertEquals(
+        dev.aperture.chat.ImmutableChatResponse.copyOf(expected).withId("id"),
+        dev.aperture.chat.ImmutableChatResponse.copyOf(got).withId("id"),
+        answer);
+  }
+
   // ---- Anthropic answers ----
 
   @Test
