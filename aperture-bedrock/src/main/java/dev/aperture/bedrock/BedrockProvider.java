@@ -75,6 +75,9 @@ public final class BedrockProvider implements Provider {
   /** The configured headers and the key, built on first use (a bad value fails that call). */
   private volatile Headers configuredHeaders;
 
+  /** The configured headers with {@code Accept: application/json}, built with them. */
+  private volatile Headers configuredHeadersJson;
+
   /** Upstream URLs by operation, then model id; bounded so odd model names cannot grow it. */
   private final Map<String, Map<String, HttpUrl>> urls =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -272,17 +275,17 @@ public final class BedrockProvider implements Provider {
   }
 
   private Request request(String modelId, String operation, RequestBody body, boolean acceptJson) {
-    Headers headers = configuredHeaders;
+    Headers headers = acceptJson ? configuredHeadersJson : configuredHeaders;
     if (headers == null) {
       Headers.Builder hb = new Headers.Builder();
       ForwardHeaders.configured(config, hb, true);
-      configuredHeaders = headers = hb.build();
+      Headers plain = hb.build();
+      Headers json = hb.set("Accept", "application/json").build();
+      configuredHeadersJson = json;
+      configuredHeaders = plain;
+      headers = acceptJson ? json : plain;
     }
-    Request.Builder b = new Request.Builder().url(url(modelId, operation)).headers(headers);
-    if (acceptJson) {
-      b.header("Accept", "application/json");
-    }
-    return b.post(body).build();
+    return new Request.Builder().url(url(modelId, operation)).headers(headers).post(body).build();
   }
 
   /** Sends with retries; returns a successful response (caller closes) or throws. */

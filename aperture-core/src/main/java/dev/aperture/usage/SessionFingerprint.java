@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -37,7 +38,9 @@ public final class SessionFingerprint {
     int systems = 0;
     Message system = null;
     Message firstUser = null;
-    for (Message m : request.messages()) {
+    List<Message> messages = request.messages();
+    for (int i = 0, n = messages.size(); i < n; i++) { // no iterator: this runs on every call
+      Message m = messages.get(i);
       if (m.role() == Role.SYSTEM) {
         systems++;
         system = m;
