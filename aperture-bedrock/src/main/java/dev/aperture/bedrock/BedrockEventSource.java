@@ -75,7 +75,7 @@ final class BedrockEventSource implements EventSource {
       }
       EventStreamMessage message;
       try {
-        message = decoder.next();
+        message = decoder.nextView(); // translated before the next frame is read
       } catch (StreamException e) {
         ended = true;
         close();

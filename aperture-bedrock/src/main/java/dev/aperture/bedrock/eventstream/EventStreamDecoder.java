@@ -110,6 +110,24 @@ public final class EventStreamDecoder implements Closeable {
    *     ({@link Kind#CLOSED})
    */
   public EventStreamMessage next() {
+    return next(false);
+  }
+
+  /**
+   * The next message as {@link #next()} reads it, but its payload is a view of this decoder's frame
+   * buffer rather than an array of its own: the message is valid only until the next call to {@code
+   * next} or {@code nextView} (which may overwrite its payload). For a reader that handles each
+   * message before it reads the next, it saves an allocation and a copy per frame; copy anything
+   * you keep ({@link EventStreamMessage#payload()} returns a copy). Frames over 64 KB still get an
+   * array of their own.
+   *
+   * @throws StreamException as {@link #next()} does
+   */
+  public EventStreamMessage nextView() {
+    return next(true);
+  }
+
+  private EventStreamMessage next(boolean view) {
     if (closed) {
       throw new StreamException(Kind.CLOSED, "the event-stream decoder was closed");
     }
@@ -118,7 +136,7 @@ public final class EventStreamDecoder implements Closeable {
           failure.kind(), "the event stream already failed: " + failure.getMessage(), failure);
     }
     try {
-      return readFrame();
+      return readFrame(view);
     } catch (StreamException e) {
       failure = e;
       throw e;
@@ -139,7 +157,7 @@ public final class EventStreamDecoder implements Closeable {
     }
   }
 
-  private EventStreamMessage readFrame() {
+  private EventStreamMessage readFrame(boolean view) {
     Buffer buffer = source.getBuffer();
     try {
       if (source.exhausted()) {
@@ -223,7 +241,7 @@ public final class EventStreamDecoder implements Closeable {
       }
       readFromBuffer(buffer, frame, rest);
       crc.update(frame, 0, headersSize + payloadSize);
-      if (payloadSize > 0) {
+      if (payloadSize > 0 && !view) {
         payload = Arrays.copyOfRange(frame, headersSize, headersSize + payloadSize);
       }
       declaredMessageCrc = readU32(frame, headersSize + payloadSize);
@@ -255,6 +273,9 @@ public final class EventStreamDecoder implements Closeable {
 
     List<EventStreamMessage.Header> headers = headers(sectionBytes, headersSize);
     frameOffset += totalLength;
+    if (view && sectionBytes == frame) {
+      return new EventStreamMessage(headers, frame, headersSize, payloadSize, headersSize);
+    }
     return new EventStreamMessage(headers, payload, headersSize);
   }
 

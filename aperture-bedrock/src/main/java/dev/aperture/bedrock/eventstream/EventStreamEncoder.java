@@ -30,7 +30,7 @@ public final class EventStreamEncoder {
     for (int i = 0, n = headers.size(); i < n; i++) {
       writeHeader(headers.get(i), out);
     }
-    out.put(message.payloadArray());
+    message.putPayload(out);
     crc.reset();
     crc.update(frame, 0, out.position());
     out.putInt((int) crc.getValue());

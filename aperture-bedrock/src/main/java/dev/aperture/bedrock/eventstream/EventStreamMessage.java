@@ -56,7 +56,9 @@ public final class EventStreamMessage {
   }
 
   private final List<Header> headers;
-  private final byte[] payload;
+  private final byte[] payload; // the payload is payloadLength bytes of it from payloadOffset
+  private final int payloadOffset;
+  private final int payloadLength;
   private final int headersBytes;
 
   /**
@@ -64,8 +66,19 @@ public final class EventStreamMessage {
    * unmodifiable one, possibly shared between messages, which wrapping again returns as is).
    */
   EventStreamMessage(List<Header> headers, byte[] payload, int headersBytes) {
+    this(headers, payload, 0, payload.length, headersBytes);
+  }
+
+  /**
+   * Trusted: the payload is {@code length} bytes of {@code array} from {@code offset}. The decoder
+   * passes its own frame buffer for {@link EventStreamDecoder#nextView()}, whose messages are valid
+   * until the next frame is read; any other array must never be touched again.
+   */
+  EventStreamMessage(List<Header> headers, byte[] array, int offset, int length, int headersBytes) {
     this.headers = Collections.unmodifiableList(headers);
-    this.payload = payload;
+    this.payload = length == 0 ? EMPTY : array;
+    this.payloadOffset = length == 0 ? 0 : offset;
+    this.payloadLength = length;
     this.headersBytes = headersBytes;
   }
 
@@ -141,22 +154,24 @@ public final class EventStreamMessage {
 
   /** A copy of the payload. Prefer {@link #payloadStream()} or {@link #payloadUtf8()} to parse. */
   public byte[] payload() {
-    return payload.length == 0 ? EMPTY : payload.clone();
+    return payloadLength == 0
+        ? EMPTY
+        : Arrays.copyOfRange(payload, payloadOffset, payloadOffset + payloadLength);
   }
 
   /** The payload's length in bytes. */
   public int payloadSize() {
-    return payload.length;
+    return payloadLength;
   }
 
   /** The payload decoded as UTF-8 (malformed sequences become U+FFFD). */
   public String payloadUtf8() {
-    return new String(payload, StandardCharsets.UTF_8);
+    return new String(payload, payloadOffset, payloadLength, StandardCharsets.UTF_8);
   }
 
   /** A fresh stream over the payload, without copying it: hand this to a JSON parser. */
   public InputStream payloadStream() {
-    return new ByteArrayInputStream(payload);
+    return new ByteArrayInputStream(payload, payloadOffset, payloadLength);
   }
 
   /**
@@ -167,12 +182,12 @@ public final class EventStreamMessage {
    *     from {@code at}
    */
   public void copyPayload(byte[] dst, int at) {
-    System.arraycopy(payload, 0, dst, at, payload.length);
+    System.arraycopy(payload, payloadOffset, dst, at, payloadLength);
   }
 
   /** A read-only view of the payload, without copying it: for readers that scan bytes. */
   public ByteBuffer payloadView() {
-    return ByteBuffer.wrap(payload).asReadOnlyBuffer();
+    return ByteBuffer.wrap(payload, payloadOffset, payloadLength).slice().asReadOnlyBuffer();
   }
 
   /** The encoded size of the headers section in bytes. */
@@ -182,12 +197,12 @@ public final class EventStreamMessage {
 
   /** The size of this message as one frame: overhead, headers and payload. */
   public int frameBytes() {
-    return OVERHEAD_BYTES + headersBytes + payload.length;
+    return OVERHEAD_BYTES + headersBytes + payloadLength;
   }
 
-  /** The payload itself, for the encoder: callers inside the package must not modify it. */
-  byte[] payloadArray() {
-    return payload;
+  /** Writes the payload into {@code out}, for the encoder. */
+  void putPayload(ByteBuffer out) {
+    out.put(payload, payloadOffset, payloadLength);
   }
 
   private static int encodedSize(Header h) {
@@ -249,17 +264,27 @@ public final class EventStreamMessage {
   public boolean equals(Object o) {
     return o instanceof EventStreamMessage other
         && headers.equals(other.headers)
-        && Arrays.equals(payload, other.payload);
+        && Arrays.equals(
+            payload,
+            payloadOffset,
+            payloadOffset + payloadLength,
+            other.payload,
+            other.payloadOffset,
+            other.payloadOffset + other.payloadLength);
   }
 
   @Override
   public int hashCode() {
-    return 31 * headers.hashCode() + Arrays.hashCode(payload);
+    int h = 1; // Arrays.hashCode of the payload's bytes
+    for (int i = payloadOffset, end = payloadOffset + payloadLength; i < end; i++) {
+      h = 31 * h + payload[i];
+    }
+    return 31 * headers.hashCode() + h;
   }
 
   @Override
   public String toString() {
-    return "EventStreamMessage{headers=" + headers + ", payload=" + payload.length + " bytes}";
+    return "EventStreamMessage{headers=" + headers + ", payload=" + payloadLength + " bytes}";
   }
 
   /** Collects headers in order and a payload; {@link #build()} checks the limits. */

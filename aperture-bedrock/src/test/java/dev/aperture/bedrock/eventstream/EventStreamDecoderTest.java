@@ -277,6 +277,65 @@ class EventStreamDecoderTest {
     }
   }
 
+  /**
+   * A view message reads as the message {@code next()} makes of the same frame (every accessor,
+   * equality, hash, re-encoding) until the next frame is read; a copy taken from it stays intact.
+   */
+  @Test
+  void viewMessagesReadAsOwnMessagesUntilTheNextFrame() {
+    int[] sizes = {5, 0, 1_000, 64 * 1024 - 100, 70_000, 300, 2};
+    List<EventStreamMessage> messages = new ArrayList<>();
+    List<byte[]> frames = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      byte[] payload = new byte[sizes[i]];
+      new Random(100 + i).nextBytes(payload);
+      EventStreamMessage m =
+          EventStreamMessage.builder().header(":event-type", "e" + i).payload(payload).build();
+      messages.add(m);
+      frames.add(EventStreamEncoder.encode(m));
+    }
+    byte[] stream = concat(frames.toArray(new byte[0][]));
+    EventStreamDecoder views = EventStreamDecoder.create(stream);
+    List<byte[]> copies = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i++) {
+      EventStreamMessage want = messages.get(i);
+      EventStreamMessage view = views.nextView();
+      assertEquals(want, view, "frame " + i);
+      assertEquals(view, want);
+      assertEquals(want.hashCode(), view.hashCode());
+      assertEquals(want.toString(), view.toString());
+      assertEquals(want.payloadSize(), view.payloadSize());
+      assertEquals(want.frameBytes(), view.frameBytes());
+      assertArrayEquals(want.payload(), view.payload());
+      assertEquals(want.payloadUtf8(), view.payloadUtf8());
+      assertArrayEquals(want.payload(), readAll(view.payloadStream()));
+      java.nio.ByteBuffer b = view.payloadView();
+      assertEquals(0, b.position());
+      assertEquals(want.payloadSize(), b.remaining());
+      byte[] fromView = new byte[b.remaining()];
+      b.get(fromView);
+      assertArrayEquals(want.payload(), fromView);
+      byte[] copied = new byte[view.payloadSize() + 3];
+      view.copyPayload(copied, 3);
+      assertArrayEquals(
+          want.payload(), java.util.Arrays.copyOfRange(copied, 3, copied.length), "frame " + i);
+      assertArrayEquals(frames.get(i), EventStreamEncoder.encode(view));
+      copies.add(view.payload());
+    }
+    assertNull(views.nextView());
+    for (int i = 0; i < messages.size(); i++) {
+      assertArrayEquals(messages.get(i).payload(), copies.get(i), "copy of frame " + i);
+    }
+  }
+
+  private static byte[] readAll(java.io.InputStream in) {
+    try {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void aBadMessageCrcIsABadFrameNamingBothValues() {
     byte[] frame = CHUNK_FRAME.clone();
