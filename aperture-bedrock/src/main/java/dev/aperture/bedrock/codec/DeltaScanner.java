@@ -55,7 +55,7 @@ final class DeltaScanner {
   private int end;
   private int nameStart;
   private int nameEnd;
-  private char[] chars = new char[256];
+  private char[] chars; // for strings with escapes or non-ASCII text; made on first use
 
   /**
    * Reads {@code payload} into {@code d} (which starts reset, index null); false when the payload
@@ -337,7 +337,9 @@ final class DeltaScanner {
     // an escape, a control char, a byte >= 0x80 or the end: char by char from here
     int n = p - start;
     char[] out = chars;
-    if (n + 2 > out.length) {
+    if (out == null) {
+      out = chars = new char[Math.max(256, n + 2)];
+    } else if (n + 2 > out.length) {
       out = chars = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + 2));
     }
     for (int i = 0; i < n; i++) {

@@ -62,8 +62,9 @@ public final class EventStreamDecoder implements Closeable {
 
   // Header names and short values repeat in every frame (":event-type", "contentBlockDelta",
   // "application/json"): a direct-mapped cache turns them into shared strings without decoding.
-  private final byte[][] cachedKeys = new byte[STRING_CACHE_SLOTS][];
-  private final String[] cachedStrings = new String[STRING_CACHE_SLOTS];
+  // Made on first use: a stream whose header sections are all in HEADERS_CACHE never needs it.
+  private byte[][] cachedKeys;
+  private String[] cachedStrings;
 
   private CachedHeaders lastHeaders; // the section of the frame before, if it was kept
 
@@ -429,6 +430,10 @@ public final class EventStreamDecoder implements Closeable {
       hash = 31 * hash + b[i];
     }
     int slot = (hash ^ (hash >>> 16)) & (STRING_CACHE_SLOTS - 1);
+    if (cachedKeys == null) {
+      cachedKeys = new byte[STRING_CACHE_SLOTS][];
+      cachedStrings = new String[STRING_CACHE_SLOTS];
+    }
     byte[] key = cachedKeys[slot];
     if (key != null && Arrays.equals(key, 0, key.length, b, offset, offset + length)) {
       return cachedStrings[slot];
