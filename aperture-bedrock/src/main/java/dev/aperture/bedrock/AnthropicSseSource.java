@@ -37,7 +37,7 @@ final class AnthropicSseSource implements Source {
       }
       EventStreamMessage frame;
       try {
-        frame = decoder.next();
+        frame = decoder.nextView(); // metered and written out before the next frame is read
       } catch (StreamException e) {
         ended = true;
         meter.failed(e.getMessage());

@@ -194,7 +194,7 @@ final class ForwardMeter {
       frameBytes = -1;
       EventStreamMessage message;
       try {
-        message = sideDecoder.next();
+        message = sideDecoder.nextView(); // read by frame() before the next one
       } catch (StreamException e) {
         stopSide(e.getMessage());
         return;
