@@ -60,6 +60,14 @@ abstract class Endpoint implements HttpHandler {
   public final void handle(HttpExchange exchange) {
     boolean broken = false;
     try {
+      String overloaded = RequestPool.overloaded();
+      if (overloaded != null) {
+        // no thread and no waiting place for it: refused at once, its body unread
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        exchange.getResponseHeaders().set("Connection", "close");
+        fail(exchange, GatewayError.of(503, overloaded));
+        return;
+      }
       String requested = exchange.getRequestURI().getRawPath();
       boolean prefix = path.length() > 1 && path.endsWith("/");
       if (prefix ? !requested.startsWith(path) : !requested.equals(path)) {

@@ -11,10 +11,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 
@@ -24,7 +20,8 @@ import okhttp3.OkHttpClient;
  * credential injected, usage metered and errors answered in the caller's own format.
  *
  * <p>Uses the JDK's {@link HttpServer} with a bounded pool of {@value #MAX_THREADS} request threads
- * (a streamed answer holds its thread until it ends; further requests wait in a queue). The
+ * (a streamed answer holds its thread until it ends); up to {@value #MAX_WAITING} more wait for
+ * one, and any beyond are answered 503 with {@code Retry-After} at once rather than queued. The
  * configuration file, when there is one, is watched and every valid edit is applied within a second
  * or so without failing a request. Thread-safe; {@link #close()} stops everything it started.
  */
@@ -32,11 +29,14 @@ public final class Gateway implements AutoCloseable {
   /** Requests served at once. */
   public static final int MAX_THREADS = 256;
 
+  /** Requests that may wait for a thread; any more are answered 503 (with Retry-After) at once. */
+  public static final int MAX_WAITING = 1024;
+
   /** Usage records kept for {@code /api/sessions}. */
   public static final int SESSION_CAPACITY = 1000;
 
   private final HttpServer server;
-  private final ThreadPoolExecutor executor;
+  private final RequestPool executor;
   private final ModelRouter router;
   private final SessionLog sessions;
   private final ConfigWatcher watcher;
@@ -45,7 +45,7 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(
       HttpServer server,
-      ThreadPoolExecutor executor,
+      RequestPool executor,
       ModelRouter router,
       SessionLog sessions,
       ConfigWatcher watcher,
@@ -81,6 +81,17 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(
       GatewayOptions options, GatewayConsole console, Consumer<ModelRouterBuilder> routerSetup)
       throws IOException {
+    return start(options, console, routerSetup, MAX_THREADS, MAX_WAITING);
+  }
+
+  /** As above, with {@code maxThreads} requests served at once and {@code maxWaiting} waiting. */
+  static Gateway start(
+      GatewayOptions options,
+      GatewayConsole console,
+      Consumer<ModelRouterBuilder> routerSetup,
+      int maxThreads,
+      int maxWaiting)
+      throws IOException {
     ApertureConfig config;
     ConfigWatcher watcher = null;
     EmbeddedDefault embedded = null;
@@ -99,7 +110,7 @@ public final class Gateway implements AutoCloseable {
     }
     ModelRouter router = null;
     HttpServer server = null;
-    ThreadPoolExecutor executor = null;
+    RequestPool executor = null;
     OkHttpClient hookClient = new OkHttpClient();
     try {
       SessionLog sessions = new SessionLog(SESSION_CAPACITY, console);
@@ -124,7 +135,7 @@ public final class Gateway implements AutoCloseable {
       server =
           HttpServer.create(
               new InetSocketAddress(InetAddress.getByName(options.bind()), options.port()), 0);
-      executor = newExecutor();
+      executor = new RequestPool(maxThreads, maxWaiting);
       server.setExecutor(executor);
       CallerIdentity callers = new CallerIdentity(options.identityHeader());
       for (Endpoint e :
@@ -198,20 +209,6 @@ public final class Gateway implements AutoCloseable {
   private static void closeClient(OkHttpClient client) {
     client.dispatcher().executorService().shutdown();
     client.connectionPool().evictAll();
-  }
-
-  private static ThreadPoolExecutor newExecutor() {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            MAX_THREADS,
-            MAX_THREADS,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> new Thread(r, "aperture-gateway-" + count.incrementAndGet()));
-    executor.allowCoreThreadTimeOut(true); // idle threads go away
-    return executor;
   }
 
   /**

@@ -142,6 +142,40 @@ class ChatCompletionsEndpointTest {
     }
   }
 
+  /**
+   * One request thread and no waiting place: while a stream holds the thread, another request is
+   * refused at once with a 503 in OpenAI's shape and Retry-After, and the stream ends normally.
+   */
+  @Test
+  void aRequestBeyondTheThreadsAndTheWaitingLineIsRefusedAtOnceWith503() throws Exception {
+    gateway =
+        GatewayFixture.start(
+            dir, GatewayFixture.config(bedrock, bedrock.apiKey()), o -> o, b -> {}, 1, 0);
+    Pause pause = Pause.create();
+    bedrock.enqueue(Reply.text("Sunny", " in Paris").pauseAfterFirstDelta(pause));
+    try (Response held = gateway.post("/v1/chat/completions", chat(HAIKU, true))) {
+      BufferedSource source = held.body().source();
+      String line;
+      do {
+        line = source.readUtf8Line(); // the stream has begun: it holds the only thread
+        assertNotNull(line, "the stream ended before its first event");
+      } while (!line.startsWith("data: "));
+
+      try (Response refused = gateway.post("/v1/chat/completions", chat(HAIKU, false))) {
+        assertEquals(503, refused.code());
+        assertEquals("1", refused.header("Retry-After"));
+        JsonNode error = json(refused).get("error");
+        assertTrue(
+            error.get("message").asText().contains("the gateway is overloaded"), error.toString());
+      }
+      assertEquals(1, bedrock.requestCount(), "the refused request never went upstream");
+
+      pause.release();
+      List<String> rest = events(held);
+      assertEquals("[DONE]", rest.get(rest.size() - 1));
+    }
+  }
+
   @Test
   void aStreamThatBreaksEndsWithAnErrorEventAndNoDone() throws Exception {
     start();

@@ -57,6 +57,17 @@ final class GatewayFixture implements AutoCloseable {
       String configJson,
       java.util.function.UnaryOperator<GatewayOptions> options,
       Consumer<ModelRouterBuilder> routerSetup) {
+    return start(dir, configJson, options, routerSetup, Gateway.MAX_THREADS, Gateway.MAX_WAITING);
+  }
+
+  /** A gateway serving {@code maxThreads} requests at once, with {@code maxWaiting} waiting. */
+  static GatewayFixture start(
+      Path dir,
+      String configJson,
+      java.util.function.UnaryOperator<GatewayOptions> options,
+      Consumer<ModelRouterBuilder> routerSetup,
+      int maxThreads,
+      int maxWaiting) {
     Path file = dir.resolve("aperture.json");
     write(file, configJson);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -70,7 +81,9 @@ final class GatewayFixture implements AutoCloseable {
           Gateway.start(
               options.apply(GatewayOptions.defaults().withPort(0).withConfig(file)),
               console,
-              routerSetup);
+              routerSetup,
+              maxThreads,
+              maxWaiting);
       return new GatewayFixture(file, gateway, out, err);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
