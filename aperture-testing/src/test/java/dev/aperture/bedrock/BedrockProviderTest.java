@@ -96,6 +96,13 @@ class BedrockProviderTest {
     return router;
   }
 
+  /** A router on the guide's configuration with both Bedrock APIs enabled. */
+  private ModelRouter bothApisRouter() {
+    return router(
+        guideConfig("\"bedrock_model_invoke\": true, \"bedrock_converse\": true"),
+        UsageLog.withCapacity(10));
+  }
+
   private ModelRouter invokeRouter() {
     return router(guideConfig("\"bedrock_model_invoke\": true"), UsageLog.withCapacity(10));
   }
@@ -127,10 +134,7 @@ class BedrockProviderTest {
 
   @Test
   void converseIsUsedWhenInvokeModelIsNotEnabledAndForNonAnthropicModels() throws Exception {
-    ModelRouter r =
-        router(
-            guideConfig("\"bedrock_model_invoke\": true, \"bedrock_converse\": true"),
-            UsageLog.withCapacity(10));
+    ModelRouter r = bothApisRouter();
     r.chat(hello(NOVA));
     assertEquals("/model/amazon.nova-pro-v1%3A0/converse", bedrock.takeRequest().rawPath());
     r.chat(hello(HAIKU));
@@ -148,10 +152,7 @@ class BedrockProviderTest {
    */
   @Test
   void answersOfEverySizeAreDecodedWholeOnBothApis() {
-    ModelRouter r =
-        router(
-            guideConfig("\"bedrock_model_invoke\": true, \"bedrock_converse\": true"),
-            UsageLog.withCapacity(10));
+    ModelRouter r = bothApisRouter();
     for (int size : new int[] {1, 3_000, 8_100, 8_300, 70_000}) {
       StringBuilder text = new StringBuilder(size);
       for (int i = 0; text.length() < size; i++) {
@@ -204,10 +205,7 @@ class BedrockProviderTest {
 
   @Test
   void usageWithCacheTokensIsPricedPerCounterOnBothApis() {
-    ModelRouter r =
-        router(
-            guideConfig("\"bedrock_model_invoke\": true, \"bedrock_converse\": true"),
-            UsageLog.withCapacity(10));
+    ModelRouter r = bothApisRouter();
     Reply reply = Reply.text("cached").usage(10, 5).cacheRead(100).cacheWrite(20);
     bedrock.enqueue(reply);
     ChatResponse viaInvoke = r.chat(hello(SONNET));
