@@ -68,6 +68,11 @@ public class CallBenchmarks {
   }
 
   @Benchmark
+  public long apertureNewConversationUnary() throws Exception {
+    return bed.apertureNewConversation.unary();
+  }
+
+  @Benchmark
   public long awsSdkUnary() throws Exception {
     return bed.sdk.unary();
   }

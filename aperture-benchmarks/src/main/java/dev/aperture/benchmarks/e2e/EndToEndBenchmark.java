@@ -282,11 +282,15 @@ public final class EndToEndBenchmark {
       double decodeMbps = eventStreamDecodeMbps(f.converseStream());
       long apertureCalls =
           scenarios.stream()
-              .filter(s -> s.contender == bed.aperture || s.contender == bed.apertureCanonical)
+              .filter(
+                  s ->
+                      s.contender == bed.aperture
+                          || s.contender == bed.apertureCanonical
+                          || s.contender == bed.apertureNewConversation)
               .mapToLong(s -> s.allCalls)
               .sum();
       // the payload check made one unary and one streamed call per contender
-      boolean recordsMatch = usageRecords.get() == apertureCalls + 4;
+      boolean recordsMatch = usageRecords.get() == apertureCalls + 6;
       report(scenarios, out, decodeMbps, samePayload, recordsMatch, usageRecords.get());
       out.put("payload_openai_request_bytes", f.openAiRequest().length);
       out.put("payload_converse_request_bytes", bed.converseBody.length);
@@ -499,7 +503,7 @@ public final class EndToEndBenchmark {
       long records) {
     OUT.println();
     OUT.printf(
-        "%-26s %4s %10s %10s %10s %10s %11s %10s %12s %12s%n",
+        "%-33s %4s %10s %10s %10s %10s %11s %10s %12s %12s%n",
         "scenario",
         "conc",
         "us/call",
@@ -515,7 +519,7 @@ public final class EndToEndBenchmark {
         Stats st = s.stats(concurrency);
         OUT.printf(
             Locale.ROOT,
-            "%-26s %4d %10.1f %10.1f %10.1f %10s %11.0f %10.1f %12s %12s%n",
+            "%-33s %4d %10.1f %10.1f %10.1f %10s %11.0f %10.1f %12s %12s%n",
             s.name(),
             concurrency,
             st.meanMicros(),
@@ -575,6 +579,18 @@ public final class EndToEndBenchmark {
     put(out, "ratio_aperture_canonical_to_raw", unary(scenarios, "aperture_canonical", 1) / rawC1);
     put(
         out,
+        "ratio_aperture_new_conversation_to_raw",
+        unary(scenarios, "aperture_new_conversation", 1) / rawC1);
+    put(
+        out,
+        "ratio_aperture_new_conversation_to_raw_c16",
+        unary(scenarios, "aperture_new_conversation", 16) / rawC16);
+    put(
+        out,
+        "ratio_aws_sdk_to_aperture_new_conversation_c16",
+        sdkC16 / unary(scenarios, "aperture_new_conversation", 16));
+    put(
+        out,
         "ratio_aperture_canonical_to_raw_c16",
         unary(scenarios, "aperture_canonical", 16) / rawC16);
     for (int concurrency : CONCURRENCY) {
@@ -596,6 +612,12 @@ public final class EndToEndBenchmark {
         out,
         "aperture_canonical_alloc_overhead_bytes_per_call",
         find(scenarios, "aperture_canonical", false).stats(1).callerAllocPerCall() - rawAlloc);
+    // And for a conversation seen for the first time (only its tools are remembered).
+    put(
+        out,
+        "aperture_new_conversation_alloc_overhead_bytes_per_call",
+        find(scenarios, "aperture_new_conversation", false).stats(1).callerAllocPerCall()
+            - rawAlloc);
     put(out, "event_stream_decode_mb_per_s", decodeMbps);
     out.put("payload_identical_across_contenders", samePayload);
     out.put("usage_records", records);

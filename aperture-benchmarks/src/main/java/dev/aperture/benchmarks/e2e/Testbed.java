@@ -33,6 +33,7 @@ final class Testbed implements AutoCloseable {
   final Contender raw;
   final Contender aperture;
   final Contender apertureCanonical;
+  final Contender apertureNewConversation;
   final Contender sdk;
   private final OkHttpClient okhttp;
   private final ModelRouter router;
@@ -43,10 +44,7 @@ final class Testbed implements AutoCloseable {
     this.converseBody =
         new ConverseCodec()
             .encodeRequest(codec.decodeRequest(f.openAiRequest()).chatRequest(), Fixtures.MODEL);
-    ObjectNode stream = (ObjectNode) JSON.readTree(f.openAiRequest());
-    stream.put("stream", true);
-    stream.putObject("stream_options").put("include_usage", true);
-    this.openAiStreamRequest = JSON.writeValueAsBytes(stream);
+    this.openAiStreamRequest = streamed((ObjectNode) JSON.readTree(f.openAiRequest()));
     this.stub = StubServer.start(f.converseResponse(), f.converseStream());
     this.okhttp =
         new OkHttpClient.Builder()
@@ -63,7 +61,48 @@ final class Testbed implements AutoCloseable {
     this.aperture =
         ApertureRouter.fromOpenAi(router, codec, f.openAiRequest(), openAiStreamRequest);
     this.apertureCanonical = ApertureRouter.canonical(router, codec, f.openAiRequest());
+    byte[][] conversations = new byte[NEW_CONVERSATIONS][];
+    byte[][] streamedConversations = new byte[NEW_CONVERSATIONS][];
+    for (int i = 0; i < NEW_CONVERSATIONS; i++) {
+      ObjectNode body = conversation((ObjectNode) JSON.readTree(f.openAiRequest()), i);
+      conversations[i] = JSON.writeValueAsBytes(body);
+      streamedConversations[i] = streamed(body);
+    }
+    this.apertureNewConversation =
+        ApertureRouter.newConversations(router, codec, conversations, streamedConversations);
     this.sdk = new AwsSdk(stub.baseUrl(), SdkRequests.from(converseBody));
+  }
+
+  /**
+   * How many conversations the new-conversation contender cycles through: more than the OpenAI
+   * decoder remembers messages (256) and the session fingerprint its starts (64), so that every
+   * call meets text it has not seen lately.
+   */
+  static final int NEW_CONVERSATIONS = 1024;
+
+  /**
+   * {@code body} as conversation {@code n}: every message but the system prompt (which an
+   * application keeps) begins with a number of its own; the tools stay. Conversation 0 is the
+   * payload itself, so that the payload check compares the same bytes.
+   */
+  private static ObjectNode conversation(ObjectNode body, int n) {
+    if (n > 0) {
+      for (JsonNode m : body.withArray("messages")) {
+        JsonNode content = m.get("content");
+        if (!"system".equals(m.path("role").asText()) && content != null && content.isTextual()) {
+          ((ObjectNode) m).put("content", "(" + n + ") " + content.asText());
+        }
+      }
+    }
+    return body;
+  }
+
+  /** The streamed request for {@code body}: {@code stream} with usage in the last chunk. */
+  private static byte[] streamed(ObjectNode body) throws IOException {
+    ObjectNode stream = body.deepCopy();
+    stream.put("stream", true);
+    stream.putObject("stream_options").put("include_usage", true);
+    return JSON.writeValueAsBytes(stream);
   }
 
   /** A testbed for {@code fixtures}; {@code usage} receives the router's usage records. */
@@ -73,7 +112,7 @@ final class Testbed implements AutoCloseable {
 
   /** In the order the output lists them. */
   List<Contender> contenders() {
-    return List.of(raw, aperture, apertureCanonical, sdk);
+    return List.of(raw, aperture, apertureNewConversation, apertureCanonical, sdk);
   }
 
   /**
