@@ -153,6 +153,11 @@ public final class BedrockProvider implements Provider {
     if (size > Integer.MAX_VALUE) {
       throw new IOException("an answer of more than " + Integer.MAX_VALUE + " bytes");
     }
+    if (declared != -1 && declared != size) {
+      // as ResponseBody.bytes() checks (HTTP/1.1 enforces the length itself, HTTP/2 does not)
+      throw new IOException(
+          "Content-Length (" + declared + ") and stream length (" + size + ") disagree");
+    }
     try (Buffer.UnsafeCursor cursor = buffer.readUnsafe()) {
       if (size > 0 && cursor.seek(0) == size) {
         return isInvoke

@@ -147,8 +147,9 @@ class BedrockProviderTest {
   }
 
   /**
-   * Answers are decoded in the connection's buffer when they fit one of its 8 KiB segments and from
-   * a copy when they do not: both ways, on both APIs, give the whole text.
+   * Answers are decoded in the connection's buffer when they fit one of its 8 KiB segments (1 and
+   * 3,000 chars here) and from a copy when they do not (8,100 chars and more, once in JSON): both
+   * ways, on both APIs, give the whole text.
    */
   @Test
   void answersOfEverySizeAreDecodedWholeOnBothApis() {

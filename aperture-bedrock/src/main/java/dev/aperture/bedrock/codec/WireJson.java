@@ -93,20 +93,28 @@ final class WireJson {
       return body == null ? null : new Input(body, 0, body.length);
     }
 
-    /** A Jackson parser from {@code at}, a byte offset as a parser of this input reports it. */
+    /**
+     * A Jackson parser from {@code at}, a byte offset as a parser of this input reports it.
+     *
+     * @throws IOException if {@code at} is not within the input (a parser of UTF-16 or UTF-32 text
+     *     reports no byte offsets): the streaming reader then leaves the answer to the tree
+     */
     JsonParser parserFrom(long at) throws IOException {
+      if (at < 0 || at > length) {
+        throw new IOException("no byte offset within the answer: " + at);
+      }
       return MAPPER.getFactory().createParser(bytes, offset + (int) at, length - (int) at);
     }
   }
+
+  /** Answers the tree reader decided: a test's way to see that the streaming reader read one. */
+  static final java.util.concurrent.atomic.AtomicLong TREE_DECISIONS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * Reads {@code body} with {@code fast}; when it declines (null), or the body is empty, not JSON,
    * or holds a repeated key, {@code tree} decides — and words any error.
    */
-  /** Answers the tree reader decided: a test's way to see that the streaming reader read one. */
-  static final java.util.concurrent.atomic.AtomicLong TREE_DECISIONS =
-      new java.util.concurrent.atomic.AtomicLong();
-
   static <T> T readFastOrTree(Input body, FastReader<T> fast, java.util.function.Supplier<T> tree) {
     if (body != null && body.length() > 0) {
       try (JsonParser p = FACTORY.createParser(body.bytes(), body.offset(), body.length())) {
@@ -120,6 +128,17 @@ final class WireJson {
     }
     TREE_DECISIONS.incrementAndGet();
     return tree.get();
+  }
+
+  /** {@code e} without a reference to the parser that threw it (a copy of its text if need be). */
+  static IOException withoutParser(IOException e) {
+    if (e instanceof com.fasterxml.jackson.core.exc.StreamReadException) {
+      return ((com.fasterxml.jackson.core.exc.StreamReadException) e).withParser(null);
+    }
+    if (e instanceof JsonProcessingException) {
+      return new IOException(e.getMessage());
+    }
+    return e;
   }
 
   /** Parses JSON text; throws the Jackson error so callers can word their own message. */
@@ -261,7 +280,11 @@ final class WireJson {
     try {
       root = MAPPER.readTree(body.bytes(), body.offset(), body.length());
     } catch (IOException e) {
-      throw new BedrockResponseException(api + " answered with a body that is not JSON", e);
+      // The body may be part of a network buffer that is reused once the response is closed: the
+      // cause must not keep the parser, whose input it is (Jackson's releaseBuffered could
+      // write out whatever that buffer holds by then).
+      throw new BedrockResponseException(
+          api + " answered with a body that is not JSON", withoutParser(e));
     }
     if (root == null || !root.isObject()) {
       throw new BedrockResponseException(api + " answered with a body that is not a JSON object");

@@ -318,10 +318,61 @@ class StreamingCodecEdgesTest {
         () -> converse.decodeResponse(new byte[4], 2, 3, "m", "p"));
   }
 
+  /**
+   * A parser of UTF-16 text reports no byte offsets: an odd block in such an answer is left to the
+   * tree reader, which reads it as it reads it in UTF-8 (it used to escape as an
+   * IllegalArgumentException).
+   */
+  @Test
+  void oddBlocksOfAnAnswerInUtf16AreReadAsInUtf8() {
+    for (String answer : List.of(ANSWERS.get(1), ANSWERS.get(2))) {
+      byte[] utf16 = answer.getBytes(StandardCharsets.UTF_16BE);
+      assertSameOutcome(
+          answer,
+          () -> converse.decodeResponse(bytes(answer), "m", "p"),
+          () -> converse.decodeResponse(utf16, "m", "p"),
+          false);
+      assertSameOutcome(
+          answer,
+          () -> anthropic.decodeResponse(bytes(answer), "m", "p"),
+          () -> anthropic.decodeResponse(utf16, "m", "p"),
+          false);
+    }
+  }
+
+  /**
+   * The error for a body that is not JSON does not keep the parser (whose input may be a network
+   * buffer that is reused once the response is closed), but keeps its message and location.
+   */
+  @Test
+  void anUnreadableAnswersErrorKeepsNoParser() {
+    byte[] body = bytes("xx{\"output\": [1, oops}yy");
+    for (java.util.function.Supplier<ChatResponse> decode :
+        List.<java.util.function.Supplier<ChatResponse>>of(
+            () -> converse.decodeResponse(body, 2, body.length - 4, "m", "p"),
+            () -> anthropic.decodeResponse(body, 2, body.length - 4, "m", "p"))) {
+      BedrockResponseException e = assertThrows(BedrockResponseException.class, decode::get);
+      assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
+      com.fasterxml.jackson.core.exc.StreamReadException cause =
+          (com.fasterxml.jackson.core.exc.StreamReadException) e.getCause();
+      assertEquals(null, cause.getProcessor());
+      assertTrue(cause.getMessage().contains("oops"), cause.getMessage());
+    }
+  }
+
   private static void assertSameOutcome(
       String answer,
       java.util.function.Supplier<ChatResponse> whole,
       java.util.function.Supplier<ChatResponse> part) {
+    assertSameOutcome(answer, whole, part, true);
+  }
+
+  /** With {@code sameReader}, also that both took the streaming reader, or both the tree. */
+  private static void assertSameOutcome(
+      String answer,
+      java.util.function.Supplier<ChatResponse> whole,
+      java.util.function.Supplier<ChatResponse> part,
+      boolean sameReader) {
     ChatResponse expected;
     long trees = WireJson.TREE_DECISIONS.get();
     try {
@@ -333,8 +384,10 @@ class StreamingCodecEdgesTest {
     }
     boolean streamed = WireJson.TREE_DECISIONS.get() == trees;
     ChatResponse got = part.get();
-    // read the same way (a misplaced parser would fail over to the tree and hide it)
-    assertEquals(streamed, WireJson.TREE_DECISIONS.get() == trees, answer);
+    if (sameReader) {
+      // read the same way (a misplaced parser would fail over to the tree and hide it)
+      assertEquals(streamed, WireJson.TREE_DECISIONS.get() == trees, answer);
+    }
     // Converse answers carry a generated id
     assertEquals(
         dev.aperture.chat.ImmutableChatResponse.copyOf(expected).withId("id"),

@@ -69,8 +69,8 @@ final class ApertureRouter implements Contender {
       OpenAiChatCodec codec,
       byte[][] openAiRequests,
       byte[][] openAiStreamRequests) {
-    if (openAiRequests.length != openAiStreamRequests.length) {
-      throw new IllegalArgumentException("as many streamed bodies as unary ones");
+    if (openAiRequests.length == 0 || openAiRequests.length != openAiStreamRequests.length) {
+      throw new IllegalArgumentException("at least one body, and as many streamed as unary ones");
     }
     return new ApertureRouter(
         "aperture_new_conversation", router, codec, openAiRequests, openAiStreamRequests, null);
