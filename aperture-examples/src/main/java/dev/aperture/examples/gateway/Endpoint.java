@@ -62,7 +62,8 @@ abstract class Endpoint implements HttpHandler {
     try {
       String overloaded = RequestPool.overloaded();
       if (overloaded != null) {
-        // no thread and no waiting place for it: refused at once, its body unread
+        // no thread and no waiting place for it, or it waited too long: refused without reading
+        // its body (closing the exchange, the server discards what it is sent of it)
         exchange.getResponseHeaders().set("Retry-After", "1");
         exchange.getResponseHeaders().set("Connection", "close");
         fail(exchange, GatewayError.of(503, overloaded));

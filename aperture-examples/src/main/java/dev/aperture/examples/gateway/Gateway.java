@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
@@ -31,6 +32,12 @@ public final class Gateway implements AutoCloseable {
 
   /** Requests that may wait for a thread; any more are answered 503 (with Retry-After) at once. */
   public static final int MAX_WAITING = 1024;
+
+  /**
+   * How long a request may wait for a thread before it is answered 503: less than the 60 s after
+   * which the JDK server drops a request it has not answered.
+   */
+  public static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
   /** Usage records kept for {@code /api/sessions}. */
   public static final int SESSION_CAPACITY = 1000;
@@ -81,16 +88,20 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(
       GatewayOptions options, GatewayConsole console, Consumer<ModelRouterBuilder> routerSetup)
       throws IOException {
-    return start(options, console, routerSetup, MAX_THREADS, MAX_WAITING);
+    return start(options, console, routerSetup, MAX_THREADS, MAX_WAITING, MAX_WAIT);
   }
 
-  /** As above, with {@code maxThreads} requests served at once and {@code maxWaiting} waiting. */
+  /**
+   * As above, with {@code maxThreads} requests served at once and {@code maxWaiting} waiting, each
+   * for at most {@code maxWait}.
+   */
   static Gateway start(
       GatewayOptions options,
       GatewayConsole console,
       Consumer<ModelRouterBuilder> routerSetup,
       int maxThreads,
-      int maxWaiting)
+      int maxWaiting,
+      Duration maxWait)
       throws IOException {
     ApertureConfig config;
     ConfigWatcher watcher = null;
@@ -135,7 +146,7 @@ public final class Gateway implements AutoCloseable {
       server =
           HttpServer.create(
               new InetSocketAddress(InetAddress.getByName(options.bind()), options.port()), 0);
-      executor = new RequestPool(maxThreads, maxWaiting);
+      executor = new RequestPool(maxThreads, maxWaiting, maxWait, Duration.ofSeconds(1));
       server.setExecutor(executor);
       CallerIdentity callers = new CallerIdentity(options.identityHeader());
       for (Endpoint e :

@@ -16,6 +16,7 @@ import dev.aperture.testing.ReceivedRequest;
 import dev.aperture.testing.Reply;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -150,7 +151,13 @@ class ChatCompletionsEndpointTest {
   void aRequestBeyondTheThreadsAndTheWaitingLineIsRefusedAtOnceWith503() throws Exception {
     gateway =
         GatewayFixture.start(
-            dir, GatewayFixture.config(bedrock, bedrock.apiKey()), o -> o, b -> {}, 1, 0);
+            dir,
+            GatewayFixture.config(bedrock, bedrock.apiKey()),
+            o -> o,
+            b -> {},
+            1,
+            0,
+            Gateway.MAX_WAIT);
     Pause pause = Pause.create();
     bedrock.enqueue(Reply.text("Sunny", " in Paris").pauseAfterFirstDelta(pause));
     try (Response held = gateway.post("/v1/chat/completions", chat(HAIKU, true))) {
@@ -167,6 +174,48 @@ class ChatCompletionsEndpointTest {
         JsonNode error = json(refused).get("error");
         assertTrue(
             error.get("message").asText().contains("the gateway is overloaded"), error.toString());
+      }
+      assertEquals(1, bedrock.requestCount(), "the refused request never went upstream");
+
+      pause.release();
+      List<String> rest = events(held);
+      assertEquals("[DONE]", rest.get(rest.size() - 1));
+    }
+  }
+
+  /**
+   * One request thread, one waiting place and no patience: a request that waits while a stream
+   * holds the thread is taken out of the line and answered 503 (not left until the server drops its
+   * connection), and the stream ends normally.
+   */
+  @Test
+  void aRequestThatWaitedTooLongForAThreadIsRefusedWith503() throws Exception {
+    gateway =
+        GatewayFixture.start(
+            dir,
+            GatewayFixture.config(bedrock, bedrock.apiKey()),
+            o -> o,
+            b -> {},
+            1,
+            1,
+            Duration.ZERO);
+    Pause pause = Pause.create();
+    bedrock.enqueue(Reply.text("Sunny", " in Paris").pauseAfterFirstDelta(pause));
+    try (Response held = gateway.post("/v1/chat/completions", chat(HAIKU, true))) {
+      BufferedSource source = held.body().source();
+      String line;
+      do {
+        line = source.readUtf8Line(); // the stream has begun: it holds the only thread
+        assertNotNull(line, "the stream ended before its first event");
+      } while (!line.startsWith("data: "));
+
+      try (Response refused = gateway.post("/v1/chat/completions", chat(HAIKU, false))) {
+        assertEquals(503, refused.code());
+        assertEquals("1", refused.header("Retry-After"));
+        JsonNode error = json(refused).get("error");
+        assertTrue(
+            error.get("message").asText().contains("waited 0 s for one of 1 request threads"),
+            error.toString());
       }
       assertEquals(1, bedrock.requestCount(), "the refused request never went upstream");
 

@@ -57,17 +57,28 @@ final class GatewayFixture implements AutoCloseable {
       String configJson,
       java.util.function.UnaryOperator<GatewayOptions> options,
       Consumer<ModelRouterBuilder> routerSetup) {
-    return start(dir, configJson, options, routerSetup, Gateway.MAX_THREADS, Gateway.MAX_WAITING);
+    return start(
+        dir,
+        configJson,
+        options,
+        routerSetup,
+        Gateway.MAX_THREADS,
+        Gateway.MAX_WAITING,
+        Gateway.MAX_WAIT);
   }
 
-  /** A gateway serving {@code maxThreads} requests at once, with {@code maxWaiting} waiting. */
+  /**
+   * A gateway serving {@code maxThreads} requests at once, with {@code maxWaiting} waiting for at
+   * most {@code maxWait}.
+   */
   static GatewayFixture start(
       Path dir,
       String configJson,
       java.util.function.UnaryOperator<GatewayOptions> options,
       Consumer<ModelRouterBuilder> routerSetup,
       int maxThreads,
-      int maxWaiting) {
+      int maxWaiting,
+      Duration maxWait) {
     Path file = dir.resolve("aperture.json");
     write(file, configJson);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -83,7 +94,8 @@ final class GatewayFixture implements AutoCloseable {
               console,
               routerSetup,
               maxThreads,
-              maxWaiting);
+              maxWaiting,
+              maxWait);
       return new GatewayFixture(file, gateway, out, err);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
