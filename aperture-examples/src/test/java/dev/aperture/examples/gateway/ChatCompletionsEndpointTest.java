@@ -149,38 +149,7 @@ class ChatCompletionsEndpointTest {
    */
   @Test
   void aRequestBeyondTheThreadsAndTheWaitingLineIsRefusedAtOnceWith503() throws Exception {
-    gateway =
-        GatewayFixture.start(
-            dir,
-            GatewayFixture.config(bedrock, bedrock.apiKey()),
-            o -> o,
-            b -> {},
-            1,
-            0,
-            Gateway.MAX_WAIT);
-    Pause pause = Pause.create();
-    bedrock.enqueue(Reply.text("Sunny", " in Paris").pauseAfterFirstDelta(pause));
-    try (Response held = gateway.post("/v1/chat/completions", chat(HAIKU, true))) {
-      BufferedSource source = held.body().source();
-      String line;
-      do {
-        line = source.readUtf8Line(); // the stream has begun: it holds the only thread
-        assertNotNull(line, "the stream ended before its first event");
-      } while (!line.startsWith("data: "));
-
-      try (Response refused = gateway.post("/v1/chat/completions", chat(HAIKU, false))) {
-        assertEquals(503, refused.code());
-        assertEquals("1", refused.header("Retry-After"));
-        JsonNode error = json(refused).get("error");
-        assertTrue(
-            error.get("message").asText().contains("the gateway is overloaded"), error.toString());
-      }
-      assertEquals(1, bedrock.requestCount(), "the refused request never went upstream");
-
-      pause.release();
-      List<String> rest = events(held);
-      assertEquals("[DONE]", rest.get(rest.size() - 1));
-    }
+    assertRefusedWhileAStreamHoldsTheOnlyThread(0, Gateway.MAX_WAIT, "the gateway is overloaded");
   }
 
   /**
@@ -190,6 +159,17 @@ class ChatCompletionsEndpointTest {
    */
   @Test
   void aRequestThatWaitedTooLongForAThreadIsRefusedWith503() throws Exception {
+    assertRefusedWhileAStreamHoldsTheOnlyThread(
+        1, Duration.ZERO, "waited 0 s for one of 1 request threads");
+  }
+
+  /**
+   * On a gateway of one request thread, {@code maxWaiting} waiting places and {@code maxWait}: a
+   * request sent while a stream holds the thread gets a 503 saying {@code why} and never goes
+   * upstream; the stream then ends normally.
+   */
+  private void assertRefusedWhileAStreamHoldsTheOnlyThread(
+      int maxWaiting, Duration maxWait, String why) throws Exception {
     gateway =
         GatewayFixture.start(
             dir,
@@ -197,8 +177,8 @@ class ChatCompletionsEndpointTest {
             o -> o,
             b -> {},
             1,
-            1,
-            Duration.ZERO);
+            maxWaiting,
+            maxWait);
     Pause pause = Pause.create();
     bedrock.enqueue(Reply.text("Sunny", " in Paris").pauseAfterFirstDelta(pause));
     try (Response held = gateway.post("/v1/chat/completions", chat(HAIKU, true))) {
@@ -213,9 +193,7 @@ class ChatCompletionsEndpointTest {
         assertEquals(503, refused.code());
         assertEquals("1", refused.header("Retry-After"));
         JsonNode error = json(refused).get("error");
-        assertTrue(
-            error.get("message").asText().contains("waited 0 s for one of 1 request threads"),
-            error.toString());
+        assertTrue(error.get("message").asText().contains(why), error.toString());
       }
       assertEquals(1, bedrock.requestCount(), "the refused request never went upstream");
 
