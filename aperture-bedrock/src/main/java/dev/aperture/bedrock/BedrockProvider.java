@@ -158,17 +158,21 @@ public final class BedrockProvider implements Provider {
       throw new IOException(
           "Content-Length (" + declared + ") and stream length (" + size + ") disagree");
     }
+    byte[] data = null;
+    int start = 0;
     try (Buffer.UnsafeCursor cursor = buffer.readUnsafe()) {
       if (size > 0 && cursor.seek(0) == size) {
-        return isInvoke
-            ? invoke.decodeResponse(cursor.data, cursor.start, (int) size, model, config.id())
-            : converse.decodeResponse(cursor.data, cursor.start, (int) size, model, config.id());
+        // the segment's array stays the buffer's, unchanged, until the response is closed
+        data = cursor.data;
+        start = cursor.start;
       }
     }
-    byte[] bytes = buffer.readByteArray();
+    if (data == null) {
+      data = buffer.readByteArray();
+    }
     return isInvoke
-        ? invoke.decodeResponse(bytes, model, config.id())
-        : converse.decodeResponse(bytes, model, config.id());
+        ? invoke.decodeResponse(data, start, (int) size, model, config.id())
+        : converse.decodeResponse(data, start, (int) size, model, config.id());
   }
 
   @Override

@@ -99,9 +99,7 @@ final class RequestPool implements Executor {
               }
               // throws when the overflow threads are behind too: the server then drops the
               // connection
-              Runnable task =
-                  exchange instanceof Waiting ? ((Waiting) exchange).exchange : exchange;
-              overflow.execute(() -> answerOverloaded(task, message));
+              refuse(((Waiting) exchange).exchange, message);
             });
     requests.allowCoreThreadTimeOut(true); // idle threads go away
     if (maxWaiting == 0) {
@@ -136,9 +134,8 @@ final class RequestPool implements Executor {
       if (r instanceof Waiting
           && now - ((Waiting) r).since >= maxWaitNanos
           && requests.remove(r)) { // false when a thread took it meanwhile
-        Runnable exchange = ((Waiting) r).exchange;
         try {
-          overflow.execute(() -> answerOverloaded(exchange, waitedTooLong));
+          refuse(((Waiting) r).exchange, waitedTooLong);
         } catch (RejectedExecutionException e) {
           // the overflow threads are behind: the server drops the connection at its time limit
         }
@@ -150,6 +147,15 @@ final class RequestPool implements Executor {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
+  }
+
+  /**
+   * Has an overflow thread answer {@code exchange} 503 with {@code why}.
+   *
+   * @throws RejectedExecutionException if the overflow threads are behind
+   */
+  private void refuse(Runnable exchange, String why) {
+    overflow.execute(() -> answerOverloaded(exchange, why));
   }
 
   /** Runs the server's exchange task so that its endpoint answers 503 with {@code message}. */
