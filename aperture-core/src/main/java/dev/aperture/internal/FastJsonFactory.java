@@ -5,13 +5,19 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.ObjectCodec;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.ContentReference;
 import com.fasterxml.jackson.core.io.IOContext;
+import com.fasterxml.jackson.core.json.JsonReadContext;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -66,6 +72,78 @@ public final class FastJsonFactory extends JsonFactory {
   }
 
   /**
+   * Each thread's parser for {@link #borrowParser}, kept between documents: a parser is some twenty
+   * objects (its context, text buffer, symbol table, read contexts for each depth), about half a
+   * kilobyte per document read. Null after deserialization, where nothing is pooled.
+   */
+  private final transient ThreadLocal<Parser[]> kept = ThreadLocal.withInitial(() -> new Parser[1]);
+
+  /**
+   * A parser of {@code len} bytes of {@code data} from {@code offset}, as {@link
+   * #createParser(byte[], int, int)} makes it, to be handed to {@link #giveBack} when done (instead
+   * of being closed) and not touched after that. It is this thread's kept parser when that is free
+   * and the input suits it (plain UTF-8, this factory's default buffer recycling per thread, no
+   * source in error locations); a new parser otherwise, also while the kept one is out.
+   */
+  public JsonParser borrowParser(byte[] data, int offset, int len) throws IOException {
+    ThreadLocal<Parser[]> pool = kept;
+    if (pool == null
+        || len < 2
+        || data[offset] != '{'
+        || data[offset + 1] == 0
+        || !isEnabled(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+        || isEnabled(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+        || _getRecyclerPool() != JsonRecyclerPools.threadLocalPool()) {
+      return createParser(data, offset, len);
+    }
+    Parser[] slot = pool.get();
+    Parser p = slot[0];
+    if (p != null && p.out) {
+      return createParser(data, offset, len); // a document within a document: a parser of its own
+    }
+    if (p == null || p.features != _parserFeatures || p.getCodec() != _objectCodec) {
+      // none yet, or this factory was reconfigured since: a new kept parser
+      IOContext ctxt = _createContext(ContentReference.redacted(), false);
+      ctxt.setEncoding(JsonEncoding.UTF8);
+      p =
+          new Parser(
+              ctxt,
+              _parserFeatures,
+              _objectCodec,
+              _byteSymbolCanonicalizer.makeChild(_factoryFeatures),
+              data,
+              offset,
+              offset + len);
+      p.home = slot;
+      slot[0] = p;
+      return p;
+    }
+    p.restart(data, offset, offset + len);
+    return p;
+  }
+
+  /**
+   * Closes a parser from {@link #borrowParser} (nothing when null); a kept one is then free for the
+   * thread's next document, unless its features were changed while out (it is dropped then, and the
+   * next borrow makes a new one).
+   */
+  public static void giveBack(JsonParser p) {
+    if (p == null) {
+      return;
+    }
+    try {
+      p.close();
+    } catch (IOException e) {
+      // a parser of a byte array reads no stream: closing it cannot fail
+      throw new UncheckedIOException("could not close a JSON parser", e);
+    } finally {
+      if (p instanceof Parser && ((Parser) p).home != null) {
+        ((Parser) p).release();
+      }
+    }
+  }
+
+  /**
    * The text of the string value {@code p} is on, as {@link JsonParser#getText()} gives it, read by
    * {@link Parser#text()} when {@code p} is one of this factory's parsers.
    */
@@ -111,8 +189,20 @@ public final class FastJsonFactory extends JsonFactory {
 
   /** Jackson's UTF-8 byte parser, plus {@link #jumpToClose} and {@link #text()}. */
   public static final class Parser extends UTF8StreamJsonParser {
-    private final byte[] data;
-    private final int start;
+    private byte[] data;
+    private int start;
+
+    /** The slot of a kept parser ({@link #borrowParser}); null for any other. */
+    private Parser[] home;
+
+    /** Whether this kept parser is borrowed. */
+    private boolean out = true;
+
+    /** The root read context, reset for each document; its children are reused with it. */
+    private final JsonReadContext root;
+
+    /** The features this parser was made with (a kept one is dropped once they change). */
+    private final int features;
 
     Parser(
         IOContext ctxt,
@@ -125,6 +215,62 @@ public final class FastJsonFactory extends JsonFactory {
       super(ctxt, features, (InputStream) null, codec, symbols, data, start, end, 0, false);
       this.data = data;
       this.start = start;
+      this.root = _parsingContext;
+      this.features = features;
+    }
+
+    /**
+     * Starts over on a new document, as if just made for it by the constructor: position, token and
+     * number state, and the root context (whose duplicate detector, if any, is reset with it).
+     */
+    void restart(byte[] data, int start, int end) {
+      out = true;
+      this.data = data;
+      this.start = start;
+      _inputBuffer = data;
+      _inputPtr = start;
+      _inputEnd = end;
+      _currInputRowStart = start;
+      _currInputProcessed = -start;
+      _currInputRow = 1;
+      _tokenInputTotal = 0;
+      _tokenInputRow = 1;
+      _tokenInputCol = 0;
+      _closed = false;
+      _currToken = null;
+      _lastClearedToken = null;
+      _nextToken = null;
+      _tokenCount = 0;
+      _tokenIncomplete = false;
+      _nameCopied = false;
+      _numTypesValid = NR_UNKNOWN;
+      _binaryValue = null;
+      _numberString = null;
+      _numberBigInt = null;
+      _numberBigDecimal = null;
+      _requestPayload = null;
+      root.reset(JsonStreamContext.TYPE_ROOT, 1, 0);
+      _parsingContext = root;
+    }
+
+    /**
+     * Frees a closed kept parser for the next document, holding no reference to this one's input or
+     * text; dropped instead when its features or codec were changed while out.
+     */
+    void release() {
+      _inputBuffer = null;
+      data = null;
+      _inputPtr = 0;
+      _inputEnd = 0;
+      _textBuffer.resetWithEmpty();
+      _numberString = null;
+      _numberBigInt = null;
+      _numberBigDecimal = null;
+      _binaryValue = null;
+      if (_features != features && home[0] == this) {
+        home[0] = null; // a feature changed while out (the contexts may hold a duplicate detector)
+      }
+      out = false;
     }
 
     /**

@@ -98,7 +98,7 @@ final class StreamingRequestDecoder {
   /** Above this many tools, duplicate names are found with a set rather than a scan. */
   private static final int LINEAR_NAME_CHECK_LIMIT = 16;
 
-  private final JsonFactory factory;
+  private final FastJsonFactory factory;
 
   /** Compacted tool schemas: 256 of up to 16 KB. */
   private final BytesCache<String> schemas = new BytesCache<>(256, 16 * 1024);
@@ -123,20 +123,24 @@ final class StreamingRequestDecoder {
 
   StreamingRequestDecoder(JsonFactory factory, boolean remember) {
     this.factory = new FastJsonFactory(factory);
+    // Jackson's duplicate detection keeps a HashSet per object of three fields or more; every
+    // object here is read by code that notices a repeated field itself, for much less
+    this.factory.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     this.remember = remember;
   }
 
   /** The decoded request, or null when the tree decoder has to decide (or refuse). */
   OpenAiChatRequest decode(byte[] json) {
     Call call = new Call(json);
-    try (JsonParser p = factory.createParser(json)) {
-      // Jackson's duplicate detection keeps a HashSet per object of three fields or more; every
-      // object here is read by code that notices a repeated field itself, for much less
-      p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    JsonParser p = null;
+    try {
+      p = factory.borrowParser(json, 0, json.length);
       return call.body(p);
     } catch (IOException | RuntimeException e) {
       // JSON syntax, numbers out of range, anything refused: the tree decoder says what is wrong
       return null;
+    } finally {
+      FastJsonFactory.giveBack(p);
     }
   }
 
@@ -179,7 +183,6 @@ final class StreamingRequestDecoder {
       }
       String compacted;
       try (JsonParser q = factory.createParser(input, from, to - from)) {
-        q.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         q.nextToken();
         compacted = compact(q, true);
         if (q.nextToken() != null) {
@@ -858,7 +861,6 @@ final class StreamingRequestDecoder {
       }
       FieldNames names = this.names;
       try (JsonParser q = factory.createParser(text)) {
-        q.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         if (q.nextToken() != JsonToken.START_OBJECT) {
           throw DECLINE;
         }

@@ -9,6 +9,7 @@ import dev.aperture.chat.ChatEvent;
 import dev.aperture.chat.ContentPart;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.Usage;
+import dev.aperture.internal.FastJsonFactory;
 import java.io.IOException;
 import java.util.List;
 
@@ -133,10 +134,14 @@ final class ConverseStreamTranslator implements StreamTranslator {
     if (size < 0) {
       return null;
     }
-    try (JsonParser p = WireJson.FACTORY.createParser(payload, 0, size)) {
+    JsonParser p = null;
+    try {
+      p = WireJson.FACTORY.borrowParser(payload, 0, size);
       return p.nextToken() == JsonToken.START_OBJECT ? reader.read(p) : null;
     } catch (IOException e) {
       return null;
+    } finally {
+      FastJsonFactory.giveBack(p);
     }
   }
 

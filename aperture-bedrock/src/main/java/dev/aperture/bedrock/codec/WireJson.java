@@ -1,6 +1,5 @@
 package dev.aperture.bedrock.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,7 +24,7 @@ final class WireJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** The factory of the streaming paths; configured as {@link #MAPPER}'s. */
-  static final JsonFactory FACTORY = new FastJsonFactory();
+  static final FastJsonFactory FACTORY = new FastJsonFactory();
 
   private WireJson() {}
 
@@ -117,17 +116,30 @@ final class WireJson {
    */
   static <T> T readFastOrTree(Input body, FastReader<T> fast, java.util.function.Supplier<T> tree) {
     if (body != null && body.length() > 0) {
-      try (JsonParser p = FACTORY.createParser(body.bytes(), body.offset(), body.length())) {
-        T answer = fast.read(p);
-        if (answer != null) {
-          return answer;
-        }
-      } catch (IOException e) {
-        // the tree reader decides
+      T answer = read(body.bytes(), body.offset(), body.length(), fast);
+      if (answer != null) {
+        return answer;
       }
     }
     TREE_DECISIONS.incrementAndGet();
     return tree.get();
+  }
+
+  /**
+   * What {@code reader} reads from {@code length} bytes of {@code bytes} at {@code offset} (the
+   * parser before its first token), with this thread's kept parser when it is free; null when the
+   * reader declines or the bytes are not what it reads (a JSON error included).
+   */
+  static <T> T read(byte[] bytes, int offset, int length, FastReader<T> reader) {
+    JsonParser p = null;
+    try {
+      p = FACTORY.borrowParser(bytes, offset, length);
+      return reader.read(p);
+    } catch (IOException e) {
+      return null;
+    } finally {
+      FastJsonFactory.giveBack(p);
+    }
   }
 
   /** {@code e} without a reference to the parser that threw it (a copy of its text if need be). */
