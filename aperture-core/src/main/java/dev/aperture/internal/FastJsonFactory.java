@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
@@ -12,11 +13,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.ContentReference;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.json.JsonReadContext;
+import com.fasterxml.jackson.core.json.JsonWriteContext;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -140,6 +144,151 @@ public final class FastJsonFactory extends JsonFactory {
       if (p instanceof Parser && ((Parser) p).home != null) {
         ((Parser) p).release();
       }
+    }
+  }
+
+  /** Each thread's generator for {@link #borrowGenerator}, kept between documents. */
+  private final transient ThreadLocal<Generator[]> keptGenerators =
+      ThreadLocal.withInitial(() -> new Generator[1]);
+
+  /**
+   * A UTF-8 generator writing to {@code out}, as {@link #createGenerator(OutputStream)} makes it,
+   * to be handed to {@link #giveBack(JsonGenerator)} when done (instead of being closed) and not
+   * touched after that. It is this thread's kept generator when that is free and this factory
+   * writes plain JSON (no custom escapes, separators or decorators, buffers recycled per thread); a
+   * new generator otherwise, also while the kept one is out.
+   */
+  public JsonGenerator borrowGenerator(OutputStream out) throws IOException {
+    ThreadLocal<Generator[]> pool = keptGenerators;
+    if (pool == null
+        || _characterEscapes != null
+        || _maximumNonEscapedChar != 0
+        || _rootValueSeparator != DEFAULT_ROOT_VALUE_SEPARATOR
+        || _outputDecorator != null
+        || (_generatorDecorators != null && !_generatorDecorators.isEmpty())
+        || _getRecyclerPool() != JsonRecyclerPools.threadLocalPool()) {
+      return createGenerator(out);
+    }
+    Generator[] slot = pool.get();
+    Generator g = slot[0];
+    if (g != null && g.out) {
+      return createGenerator(out); // a document within a document: a generator of its own
+    }
+    if (g == null
+        || g.features != _generatorFeatures
+        || g.getCodec() != _objectCodec
+        || !g.restart(out)) {
+      IOContext ctxt = _createContext(ContentReference.redacted(), false);
+      ctxt.setEncoding(JsonEncoding.UTF8);
+      Generator.Target target = new Generator.Target();
+      target.to = out;
+      g = new Generator(ctxt, _generatorFeatures, _objectCodec, target, _quoteChar);
+      g.home = slot;
+      slot[0] = g;
+    }
+    return g;
+  }
+
+  /**
+   * Closes a generator from {@link #borrowGenerator} (nothing when null), which writes what it
+   * holds to its stream as {@link JsonGenerator#close()} does; a kept one is then free for the
+   * thread's next document, unless its configuration was changed while out (it is dropped then).
+   */
+  public static void giveBack(JsonGenerator g) throws IOException {
+    if (g == null) {
+      return;
+    }
+    try {
+      g.close();
+    } finally {
+      if (g instanceof Generator && ((Generator) g).home != null) {
+        ((Generator) g).release();
+      }
+    }
+  }
+
+  /**
+   * Jackson's UTF-8 generator, kept by a thread between documents: it writes through a {@link
+   * Target} that is pointed at each document's stream, and takes its buffers back from the thread's
+   * recycler for each document (they go back to it when the document is closed, as Jackson does, so
+   * that other generators of the thread find them there).
+   */
+  static final class Generator extends UTF8JsonGenerator {
+    /** The stream the kept generator writes to: each document's own. */
+    static final class Target extends OutputStream {
+      OutputStream to;
+
+      @Override
+      public void write(int b) throws IOException {
+        to.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        to.write(b, off, len);
+      }
+
+      @Override
+      public void flush() throws IOException {
+        to.flush();
+      }
+
+      @Override
+      public void close() throws IOException {
+        to.close();
+      }
+    }
+
+    private final Target target;
+    private final JsonWriteContext root;
+    private final int features;
+    private Generator[] home;
+    private boolean out = true;
+
+    Generator(IOContext ctxt, int features, ObjectCodec codec, Target target, char quote) {
+      super(ctxt, features, codec, target, quote);
+      this.target = target;
+      this.root = _writeContext;
+      this.features = features;
+    }
+
+    /**
+     * Starts over writing to {@code to}, with buffers from the recycler; false when they are
+     * smaller than the ones it was made with (this generator is not used then).
+     */
+    boolean restart(OutputStream to) {
+      byte[] bytes = _ioContext.allocWriteEncodingBuffer();
+      char[] chars = _ioContext.allocConcatBuffer();
+      if (bytes.length < _outputEnd || chars.length < _charBufferLength) {
+        _ioContext.releaseWriteEncodingBuffer(bytes);
+        _ioContext.releaseConcatBuffer(chars);
+        return false;
+      }
+      out = true;
+      target.to = to;
+      _outputBuffer = bytes;
+      _charBuffer = chars;
+      _outputTail = 0;
+      _closed = false;
+      root.reset(JsonStreamContext.TYPE_ROOT);
+      _writeContext = root;
+      return true;
+    }
+
+    /** Frees a closed kept generator; dropped when its configuration was changed while out. */
+    void release() {
+      target.to = null;
+      boolean changed =
+          _features != features
+              || _cfgPrettyPrinter != null
+              || _characterEscapes != null
+              || _maximumNonEscapedChar != 0
+              || _rootValueSeparator != DEFAULT_ROOT_VALUE_SEPARATOR
+              || _outputBuffer != null; // not closed, or its buffer not given back to the recycler
+      if (changed && home[0] == this) {
+        home[0] = null;
+      }
+      out = false;
     }
   }
 

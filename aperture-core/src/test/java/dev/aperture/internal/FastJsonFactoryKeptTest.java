@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link FastJsonFactory#borrowParser}: each thread's kept parser, reused document after document.
  */
-class FastJsonFactoryKeptParserTest {
+class FastJsonFactoryKeptTest {
   private final FastJsonFactory factory = new FastJsonFactory();
 
   private static byte[] utf8(String s) {
@@ -188,5 +191,142 @@ class FastJsonFactoryKeptParserTest {
             .get();
     assertNotSame(here, there);
     assertSame(here, factory.borrowParser(utf8("{\"a\": 1}"), 0, 8));
+  }
+
+  // ---- generators ----
+
+  private static String write(ByteArrayOutputStream to, JsonGenerator g) throws IOException {
+    FastJsonFactory.giveBack(g);
+    return to.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theSameGeneratorWritesEachDocumentToItsOwnStream() throws IOException {
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    JsonGenerator g = factory.borrowGenerator(first);
+    g.writeStartObject();
+    g.writeArrayFieldStart("a");
+    g.writeNumber(1);
+    g.writeEndArray();
+    g.writeEndObject();
+    assertEquals("{\"a\":[1]}", write(first, g));
+
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    JsonGenerator h = factory.borrowGenerator(second);
+    assertSame(g, h);
+    assertFalse(h.isClosed());
+    assertTrue(h.getOutputContext().inRoot());
+    h.writeStartObject();
+    h.writeStringField("b", "caf\u00e9");
+    h.writeEndObject();
+    assertEquals("{\"b\":\"caf\u00e9\"}", write(second, h));
+    assertEquals("{\"a\":[1]}", first.toString(StandardCharsets.UTF_8)); // untouched
+  }
+
+  @Test
+  void aDocumentLeftOpenIsClosedAndTheNextStartsAtTheRoot() throws IOException {
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    JsonGenerator g = factory.borrowGenerator(first);
+    g.writeStartObject();
+    g.writeArrayFieldStart("a");
+    g.writeString("x");
+    assertEquals("{\"a\":[\"x\"]}", write(first, g)); // as close() writes it
+
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    JsonGenerator h = factory.borrowGenerator(second);
+    assertSame(g, h);
+    h.writeStartArray();
+    h.writeEndArray();
+    assertEquals("[]", write(second, h)); // no separator left from the first document
+  }
+
+  @Test
+  void aDocumentLeftOpenWithoutAutomaticClosingDoesNotLeaveItsContextBehind() throws IOException {
+    FastJsonFactory f = new FastJsonFactory();
+    f.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    JsonGenerator g = f.borrowGenerator(first);
+    g.writeStartObject();
+    g.writeArrayFieldStart("a");
+    g.writeString("x");
+    assertEquals("{\"a\":[\"x\"", write(first, g));
+
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    JsonGenerator h = f.borrowGenerator(second);
+    assertSame(g, h);
+    h.writeStartObject();
+    h.writeNumberField("b", 2);
+    h.writeEndObject();
+    assertEquals("{\"b\":2}", write(second, h));
+  }
+
+  @Test
+  void aDocumentWrittenWhileTheKeptGeneratorIsOutGetsAGeneratorOfItsOwn() throws IOException {
+    ByteArrayOutputStream outer = new ByteArrayOutputStream();
+    ByteArrayOutputStream inner = new ByteArrayOutputStream();
+    JsonGenerator g = factory.borrowGenerator(outer);
+    g.writeStartObject();
+    JsonGenerator h = factory.borrowGenerator(inner);
+    assertNotSame(g, h);
+    h.writeStartArray();
+    h.writeEndArray();
+    assertEquals("[]", write(inner, h));
+    g.writeEndObject();
+    assertEquals("{}", write(outer, g));
+    assertSame(g, factory.borrowGenerator(new ByteArrayOutputStream()));
+  }
+
+  @Test
+  void aGeneratorWhoseConfigurationChangedIsNotKept() throws IOException {
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    JsonGenerator g = factory.borrowGenerator(first);
+    g.useDefaultPrettyPrinter();
+    g.writeStartObject();
+    g.writeNumberField("a", 1);
+    g.writeEndObject();
+    assertTrue(write(first, g).contains("\n"));
+
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    JsonGenerator h = factory.borrowGenerator(second);
+    assertNotSame(g, h);
+    h.writeStartObject();
+    h.writeNumberField("a", 1);
+    h.writeEndObject();
+    assertEquals("{\"a\":1}", write(second, h));
+  }
+
+  @Test
+  void aGivenBackGeneratorHoldsNoStreamAndNoBuffer() throws Exception {
+    JsonGenerator g = factory.borrowGenerator(new ByteArrayOutputStream());
+    g.writeString("sk-live-secret-text");
+    FastJsonFactory.giveBack(g);
+    Field target = FastJsonFactory.Generator.class.getDeclaredField("target");
+    target.setAccessible(true);
+    assertNull(((FastJsonFactory.Generator.Target) target.get(g)).to);
+    Field buffer = UTF8JsonGenerator.class.getDeclaredField("_outputBuffer");
+    buffer.setAccessible(true);
+    assertNull(buffer.get(g)); // back in the thread's recycler, for other generators
+  }
+
+  @Test
+  void aFactoryThatLeavesStreamsOpenLeavesThemOpen() throws IOException {
+    FastJsonFactory open = new FastJsonFactory();
+    open.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    boolean[] closed = new boolean[1];
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream() {
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
+    JsonGenerator g = open.borrowGenerator(bytes);
+    g.writeNull();
+    assertEquals("null", write(bytes, g));
+    assertFalse(closed[0]);
+    JsonGenerator h = factory.borrowGenerator(bytes);
+    h.writeNull();
+    FastJsonFactory.giveBack(h);
+    assertTrue(closed[0]); // the default closes it, as close() does
   }
 }
