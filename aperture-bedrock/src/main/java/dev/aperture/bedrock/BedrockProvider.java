@@ -84,6 +84,20 @@ public final class BedrockProvider implements Provider {
 
   private static final int MAX_CACHED_URLS = 1024;
 
+  /** Each thread's cursor for finding an answer's bytes; closing it lets go of the buffer. */
+  private static final ThreadLocal<Buffer.UnsafeCursor> CURSORS =
+      ThreadLocal.withInitial(Buffer.UnsafeCursor::new);
+
+  /**
+   * Bodiless requests with the URL and the configured headers, by URL, without and with {@code
+   * Accept: application/json}: a call copies one and adds its body, which makes one header list
+   * instead of an empty one and then a copy. Bounded as the URLs are.
+   */
+  private final Map<HttpUrl, Request> templates = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Map<HttpUrl, Request> jsonTemplates =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   BedrockProvider(
       ProviderConfig config,
       OkHttpClient client,
@@ -160,11 +174,15 @@ public final class BedrockProvider implements Provider {
     }
     byte[] data = null;
     int start = 0;
-    try (Buffer.UnsafeCursor cursor = buffer.readUnsafe()) {
-      if (size > 0 && cursor.seek(0) == size) {
+    Buffer.UnsafeCursor cursor = CURSORS.get();
+    if (cursor.buffer != null) {
+      cursor = new Buffer.UnsafeCursor(); // the thread's own is in use (no caller nests this)
+    }
+    try (Buffer.UnsafeCursor c = buffer.readUnsafe(cursor)) {
+      if (size > 0 && c.seek(0) == size) {
         // the segment's array stays the buffer's, unchanged, until the response is closed
-        data = cursor.data;
-        start = cursor.start;
+        data = c.data;
+        start = c.start;
       }
     }
     if (data == null) {
@@ -294,7 +312,16 @@ public final class BedrockProvider implements Provider {
       configuredHeaders = plain;
       headers = acceptJson ? json : plain;
     }
-    return new Request.Builder().url(url(modelId, operation)).headers(headers).post(body).build();
+    HttpUrl url = url(modelId, operation);
+    Map<HttpUrl, Request> cached = acceptJson ? jsonTemplates : templates;
+    Request template = cached.get(url);
+    if (template == null) {
+      template = new Request.Builder().url(url).headers(headers).build();
+      if (cached.size() < MAX_CACHED_URLS) {
+        cached.putIfAbsent(url, template);
+      }
+    }
+    return template.newBuilder().post(body).build();
   }
 
   /** Sends with retries; returns a successful response (caller closes) or throws. */

@@ -7,6 +7,14 @@ import org.immutables.value.Value;
  * neither read from nor written to the prompt cache; the total input is the sum of the three.
  */
 @Value.Immutable(prehash = true)
+// The project's style (see ValueStyle), and: every default here is a constant, so the generated
+// constructor need not guard their order with an initialisation object per instance.
+@Value.Style(
+    jdkOnly = true,
+    depluralize = true,
+    visibility = Value.Style.ImplementationVisibility.PUBLIC,
+    defaults = @Value.Immutable(copy = true),
+    unsafeDefaultAndDerived = true)
 public abstract class Usage {
   /** A call that used no tokens. */
   public static final Usage ZERO = builder().build();

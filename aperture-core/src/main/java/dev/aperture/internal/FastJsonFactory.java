@@ -300,6 +300,17 @@ public final class FastJsonFactory extends JsonFactory {
     return p instanceof Parser ? ((Parser) p).text() : p.getText();
   }
 
+  /**
+   * The text of the string value {@code p} is on, as {@link #text} gives it, for a value that names
+   * something (a model id, a stop reason) and recurs from document to document: a thread's kept
+   * parser ({@link #borrowParser}) returns the String it made for the same bytes lately, instead of
+   * a new one. Only short plain ASCII values are kept; callers pass no other text here, since what
+   * is kept stays in memory with the thread until it is replaced.
+   */
+  public static String identifier(JsonParser p) throws IOException {
+    return p instanceof Parser ? ((Parser) p).identifier() : p.getText();
+  }
+
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
@@ -480,6 +491,58 @@ public final class FastJsonFactory extends JsonFactory {
       _inputPtr = closingQuote + 1;
       _textBuffer.resetWithString(s);
       return s;
+    }
+
+    /** Values kept as {@link #identifiers} up to this many bytes. */
+    private static final int MAX_IDENTIFIER = 64;
+
+    /**
+     * A kept parser's recent {@link FastJsonFactory#identifier} values, at a slot chosen by a hash
+     * of their bytes; made on first use.
+     */
+    private String[] identifiers;
+
+    String identifier() throws IOException {
+      if (home == null || _currToken != JsonToken.VALUE_STRING || !_tokenIncomplete) {
+        return text();
+      }
+      byte[] b = _inputBuffer;
+      int from = _inputPtr;
+      int at = plainRun(b, from, Math.min(_inputEnd, from + MAX_IDENTIFIER + 1));
+      int n = at - from;
+      if (at >= _inputEnd || b[at] != '"' || n > MAX_IDENTIFIER) {
+        return text(); // longer, escaped or not ASCII
+      }
+      int h = 0;
+      for (int i = from; i < at; i++) {
+        h = 31 * h + b[i];
+      }
+      String[] kept = identifiers;
+      if (kept == null) {
+        kept = identifiers = new String[64];
+      }
+      int slot = (h ^ (h >>> 16)) & (kept.length - 1);
+      String s = kept[slot];
+      if (s == null || !sameAscii(s, b, from, n)) {
+        s = new String(b, from, n, ISO_8859_1);
+        kept[slot] = s;
+      }
+      _tokenIncomplete = false;
+      _inputPtr = at + 1;
+      _textBuffer.resetWithString(s);
+      return s;
+    }
+
+    private static boolean sameAscii(String s, byte[] b, int from, int n) {
+      if (s.length() != n) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        if (s.charAt(i) != b[from + i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Where the closing quote of the string that {@link #decode} read is. */

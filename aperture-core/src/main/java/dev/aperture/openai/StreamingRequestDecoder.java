@@ -200,7 +200,9 @@ final class StreamingRequestDecoder {
         throw DECLINE;
       }
       String model = null;
-      List<Message> messages = null;
+      // the messages go straight into the builder: no list of them to copy
+      ImmutableChatRequest.Builder r = ChatRequest.builder();
+      boolean hasMessages = false;
       List<Tool> tools = null;
       int toolChoiceKind = -1; // a ToolChoice.Kind ordinal
       String toolChoiceName = null;
@@ -230,10 +232,14 @@ final class StreamingRequestDecoder {
         }
         switch (name) {
           case "model":
-            model = string(p, t);
+            if (t != JsonToken.VALUE_STRING) {
+              throw DECLINE;
+            }
+            model = FastJsonFactory.identifier(p); // the same few ids, request after request
             break;
           case "messages":
-            messages = messages(p, t);
+            messages(p, t, r);
+            hasMessages = true;
             break;
           case "tools":
             tools = tools(p, t);
@@ -322,18 +328,13 @@ final class StreamingRequestDecoder {
         throw DECLINE; // trailing content
       }
 
-      if (model == null || model.isBlank() || messages == null) {
+      if (model == null || model.isBlank() || !hasMessages) {
         throw DECLINE;
       }
       if (tools == null) {
         tools = List.of();
       }
-      ImmutableChatRequest.Builder r =
-          ChatRequest.builder()
-              .inboundFormat(ApiFormat.OPENAI_CHAT)
-              .model(model)
-              .messages(messages)
-              .tools(tools);
+      r.inboundFormat(ApiFormat.OPENAI_CHAT).model(model).tools(tools);
       if (toolChoiceKind >= 0) {
         r.toolChoice(toolChoice(toolChoiceKind, toolChoiceName, tools));
       }
@@ -358,16 +359,14 @@ final class StreamingRequestDecoder {
       if (effort != null) {
         r.reasoningEffort(effort);
       }
-      if (user != null) {
-        if (metadata == null) {
-          metadata = new LinkedHashMap<>(2);
-        } else if (metadata.containsKey("user")) {
+      if (metadata != null) {
+        if (user != null && metadata.containsKey("user")) {
           throw DECLINE;
         }
-        metadata.put("user", user);
-      }
-      if (metadata != null) {
         r.metadata(metadata);
+      }
+      if (user != null) {
+        r.putMetadata("user", user); // after the others, as the tree decoder orders them
       }
       if (hasStreamOptions && !stream) {
         throw DECLINE;
@@ -377,18 +376,20 @@ final class StreamingRequestDecoder {
 
     // --- messages ---
 
-    private List<Message> messages(JsonParser p, JsonToken t) throws IOException {
+    /** Adds the messages of the array the parser is on to {@code r}; declines none. */
+    private void messages(JsonParser p, JsonToken t, ImmutableChatRequest.Builder r)
+        throws IOException {
       if (t != JsonToken.START_ARRAY) {
         throw DECLINE;
       }
-      List<Message> messages = new ArrayList<>();
+      int n = 0;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        messages.add(knownOrNewMessage(p, t));
+        r.addMessages(knownOrNewMessage(p, t));
+        n++;
       }
-      if (messages.isEmpty()) {
+      if (n == 0) {
         throw DECLINE;
       }
-      return messages;
     }
 
     /** The message the parser is on, from {@link #recentMessages} when its bytes were seen. */

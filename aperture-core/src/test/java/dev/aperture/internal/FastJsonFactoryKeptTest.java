@@ -193,6 +193,54 @@ class FastJsonFactoryKeptTest {
     assertSame(here, factory.borrowParser(utf8("{\"a\": 1}"), 0, 8));
   }
 
+  @Test
+  void identifiersReadAgainAreTheStringsReadBefore() throws IOException {
+    String first = readIdentifier("{\"model\": \"us.anthropic.claude-v1:0\"}");
+    String again = readIdentifier("{\"model\": \"us.anthropic.claude-v1:0\"}");
+    assertEquals("us.anthropic.claude-v1:0", first);
+    assertSame(first, again);
+    String other = readIdentifier("{\"model\": \"us.anthropic.claude-v2:0\"}");
+    assertEquals("us.anthropic.claude-v2:0", other);
+    // "Aa" and "BB" hash alike, so they share a slot: each is still read as itself
+    assertEquals("Aa", readIdentifier("{\"m\": \"Aa\"}"));
+    assertEquals("BB", readIdentifier("{\"m\": \"BB\"}"));
+    assertEquals("Aa", readIdentifier("{\"m\": \"Aa\"}"));
+  }
+
+  @Test
+  void identifiersThatAreNotShortPlainAsciiAreReadAsText() throws IOException {
+    assertEquals("caf\u00e9", readIdentifier("{\"m\": \"caf\u00e9\"}"));
+    assertEquals("a\"b", readIdentifier("{\"m\": \"a\\\"b\"}"));
+    String longer = "x".repeat(65);
+    String read = readIdentifier("{\"m\": \"" + longer + "\"}");
+    assertEquals(longer, read);
+    assertNotSame(read, readIdentifier("{\"m\": \"" + longer + "\"}")); // not kept
+    assertEquals("", readIdentifier("{\"m\": \"\"}"));
+    // a parser that is not kept reads the text as it is
+    JsonParser p = factory.createParser(utf8("{\"m\": \"v\"}"));
+    p.nextToken();
+    p.nextToken();
+    p.nextToken();
+    assertEquals("v", FastJsonFactory.identifier(p));
+    p.close();
+  }
+
+  private String readIdentifier(String json) throws IOException {
+    byte[] b = utf8(json);
+    JsonParser p = factory.borrowParser(b, 0, b.length);
+    try {
+      assertEquals(JsonToken.START_OBJECT, p.nextToken());
+      assertEquals(JsonToken.FIELD_NAME, p.nextToken());
+      assertEquals(JsonToken.VALUE_STRING, p.nextToken());
+      String s = FastJsonFactory.identifier(p);
+      assertEquals(s, p.getText()); // the parser's state agrees
+      assertEquals(JsonToken.END_OBJECT, p.nextToken());
+      return s;
+    } finally {
+      FastJsonFactory.giveBack(p);
+    }
+  }
+
   // ---- generators ----
 
   private static String write(ByteArrayOutputStream to, JsonGenerator g) throws IOException {

@@ -14,6 +14,7 @@ import dev.aperture.chat.ImmutableChatResponse;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.ToolChoice;
 import dev.aperture.chat.Usage;
+import dev.aperture.internal.FastJsonFactory;
 import dev.aperture.internal.JsonText;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -205,7 +206,7 @@ public final class ConverseCodec {
           content = readOutput(p, body);
           break;
         case "stopReason":
-          rawStop = WireJson.stringOrNull(p);
+          rawStop = value == JsonToken.VALUE_STRING ? FastJsonFactory.identifier(p) : null;
           p.skipChildren();
           break;
         case "usage":
@@ -275,7 +276,7 @@ public final class ConverseCodec {
         p.skipChildren();
         continue;
       }
-      content = new ArrayList<>();
+      content = new ArrayList<>(2); // mostly one part: no room for ten
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String messageField = p.currentName();
         JsonToken messageValue = p.nextToken();
@@ -848,7 +849,8 @@ public final class ConverseCodec {
     }
     WireJson.startObject(g, F_TOOL_CONFIG);
     WireJson.startArray(g, F_TOOLS);
-    for (PreparedTool tool : tools) {
+    for (int i = 0; i < tools.size(); i++) { // indexed: no iterator per request
+      PreparedTool tool = tools.get(i);
       g.writeStartObject();
       WireJson.startObject(g, F_TOOL_SPEC);
       JsonText.writeField(g, F_NAME, tool.name());

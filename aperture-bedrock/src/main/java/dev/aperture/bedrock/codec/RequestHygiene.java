@@ -682,10 +682,10 @@ final class RequestHygiene {
   }
 
   private static void checkToolChoice(ChatRequest request, List<PreparedTool> tools) {
-    if (request.toolChoice().isEmpty()) {
+    ToolChoice choice = request.toolChoice().orElse(null);
+    if (choice == null) {
       return;
     }
-    ToolChoice choice = request.toolChoice().get();
     if (choice.kind() == ToolChoice.Kind.ANY && tools.isEmpty()) {
       throw new BedrockRequestException("toolChoice requires a tool call, but there are no tools");
     }

@@ -308,7 +308,8 @@ public final class SnapshotRouter implements ModelRouter {
 
   /** Prices {@code usage} with the provider's cost basis and {@code model_cost_map}. */
   private CostResult cost(ProviderConfig provider, String model, Usage usage) {
-    if (provider.costBasis().isEmpty()) {
+    String basis = provider.costBasis().orElse(null);
+    if (basis == null) {
       return CostResult.unpriced(
           "provider '" + provider.id() + "' has no cost_basis; set one to compute costs");
     }
@@ -317,7 +318,7 @@ public final class SnapshotRouter implements ModelRouter {
             ? costCalculator
             : ModelCostMap.withRules(costCalculator, provider.modelCostMap());
     try {
-      return calculator.cost(provider.costBasis().get(), model, usage);
+      return calculator.cost(basis, model, usage);
     } catch (RuntimeException e) {
       // A calculator is an extension point; its bug must not lose the usage record.
       log.warn("cost calculator failed for {}/{}", provider.id(), model, e);
@@ -326,13 +327,16 @@ public final class SnapshotRouter implements ModelRouter {
   }
 
   private static List<String> toolNames(ChatResponse response) {
-    List<String> names = new ArrayList<>();
+    List<String> names = null; // most answers call no tool: no list for them
     for (ContentPart p : response.content()) {
       if (p instanceof ContentPart.ToolCall t) {
+        if (names == null) {
+          names = new ArrayList<>();
+        }
         names.add(t.name());
       }
     }
-    return names;
+    return names == null ? List.of() : names;
   }
 
   private void publish(UsageRecord record) {
