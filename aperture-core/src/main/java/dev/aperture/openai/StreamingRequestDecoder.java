@@ -1354,7 +1354,10 @@ final class StreamingRequestDecoder {
       }
     }
     if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-      return p.getDecimalValue().doubleValue();
+      // As the tree decoder's BigDecimal converts (both round correctly), but without one; a
+      // BigDecimal has no negative zero, so neither has this.
+      double d = p.getDoubleValue();
+      return d == 0 ? 0.0 : d;
     }
     throw DECLINE;
   }

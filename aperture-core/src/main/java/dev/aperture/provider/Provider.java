@@ -20,7 +20,8 @@ public interface Provider {
 
   /**
    * The upstream API this provider uses for a unified call to {@code upstreamModel}. Throws {@link
-   * dev.aperture.route.RoutingException} when no enabled API can serve it.
+   * dev.aperture.route.RoutingException} when no enabled API can serve it. The router remembers the
+   * answer for each model for as long as it uses this instance (which is immutable).
    */
   ApiFormat unifiedApi(String upstreamModel);
 

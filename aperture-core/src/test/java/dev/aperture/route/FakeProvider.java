@@ -21,6 +21,10 @@ class FakeProvider implements Provider {
   static final List<ChatRequest> seen = new CopyOnWriteArrayList<>();
   static final List<String> threads = new CopyOnWriteArrayList<>();
 
+  /** {@link #unifiedApi} calls by provider id. */
+  static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> unifiedApiCalls =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Serves any config whose compatibility includes openai_chat. */
   static final ProviderFactory FACTORY =
       (config, context) -> config.supports(ApiFormat.OPENAI_CHAT) ? new FakeProvider(config) : null;
@@ -38,6 +42,9 @@ class FakeProvider implements Provider {
 
   @Override
   public ApiFormat unifiedApi(String upstreamModel) {
+    unifiedApiCalls
+        .computeIfAbsent(config.id(), id -> new java.util.concurrent.atomic.AtomicInteger())
+        .incrementAndGet();
     return ApiFormat.OPENAI_CHAT;
   }
 

@@ -3,6 +3,8 @@ package dev.aperture.route;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +79,28 @@ class ModelRouterTest {
     ModelRouter r =
         router(config(provider("a", 1, "m"), provider("b", 5, "m")), UsageLog.withCapacity(10));
     assertEquals("b", r.route("m").providerId());
+  }
+
+  @Test
+  void aModelsRouteIsWorkedOutOncePerConfiguration() {
+    ApertureConfig config = config(provider("route-once", 0, "m", "n"));
+    ModelRouter r = router(config, UsageLog.withCapacity(10));
+    java.util.function.IntSupplier calls =
+        () -> FakeProvider.unifiedApiCalls.get("route-once").get();
+    r.chat(ask("m"));
+    r.chat(ask("m"));
+    Route first = r.route("m");
+    assertEquals(1, calls.getAsInt());
+    assertSame(first, r.route("m"));
+    assertEquals("route-once:n", r.chat(ask("n")).text());
+    assertEquals(2, calls.getAsInt());
+    // an unknown model is refused every time, and nothing is remembered for it
+    assertThrows(RoutingException.class, () -> r.route("unknown"));
+    assertThrows(RoutingException.class, () -> r.route("unknown"));
+    // a reload makes new providers, which are asked again
+    r.reload(config);
+    assertNotSame(first, r.route("m"));
+    assertEquals(3, calls.getAsInt());
   }
 
   @Test

@@ -37,6 +37,14 @@ final class Snapshot {
   private final Map<String, Provider> providers;
   private final Map<String, List<ProviderConfig>> byModel;
   private final List<ModelInfo> models;
+
+  /**
+   * {@link #route(String)}'s answers by requested model: this snapshot's providers and models do
+   * not change, so neither does the route. Bounded so that odd model names cannot grow it.
+   */
+  private final Map<String, Route> routes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_ROUTES = 1024;
   final List<String> secrets;
 
   Snapshot(ApertureConfig config, List<ProviderFactory> factories, ProviderContext context) {
@@ -110,6 +118,18 @@ final class Snapshot {
   }
 
   Route route(String model) {
+    Route known = routes.get(model);
+    if (known != null) {
+      return known;
+    }
+    Route route = findRoute(model);
+    if (routes.size() < MAX_CACHED_ROUTES) {
+      routes.putIfAbsent(model, route);
+    }
+    return route;
+  }
+
+  private Route findRoute(String model) {
     Candidates c = candidates(model);
     RoutingException last = null;
     for (ProviderConfig p : c.providers) {
