@@ -122,10 +122,10 @@ public final class AnthropicInvokeCodec {
         writeToolChoice(g, prepared);
       }
       if (request.temperature().isPresent() && !extras.containsKey("temperature")) {
-        g.writeNumberField("temperature", request.temperature().getAsDouble());
+        WireJson.writeNumberField(g, "temperature", request.temperature().getAsDouble());
       }
       if (request.topP().isPresent() && !extras.containsKey("top_p")) {
-        g.writeNumberField("top_p", request.topP().getAsDouble());
+        WireJson.writeNumberField(g, "top_p", request.topP().getAsDouble());
       }
       if (request.topK().isPresent() && !extras.containsKey("top_k")) {
         g.writeNumberField("top_k", request.topK().getAsInt());

@@ -823,10 +823,10 @@ public final class ConverseCodec {
       g.writeNumberField("maxTokens", request.maxTokens().getAsInt());
     }
     if (request.temperature().isPresent()) {
-      g.writeNumberField("temperature", request.temperature().getAsDouble());
+      WireJson.writeNumberField(g, "temperature", request.temperature().getAsDouble());
     }
     if (request.topP().isPresent()) {
-      g.writeNumberField("topP", request.topP().getAsDouble());
+      WireJson.writeNumberField(g, "topP", request.topP().getAsDouble());
     }
     if (!request.stopSequences().isEmpty()) {
       WireJson.startArray(g, F_STOP_SEQUENCES);

@@ -383,6 +383,43 @@ final class WireJson {
     return null;
   }
 
+  /** A double and the text Jackson writes for it. */
+  private record DoubleText(long bits, String text) {}
+
+  /**
+   * Recent {@link #writeNumberField} values, by a hash of their bits; shared, entries immutable.
+   */
+  private static final AtomicReferenceArray<DoubleText> DOUBLES = new AtomicReferenceArray<>(32);
+
+  /**
+   * Writes the field {@code name} with the finite number {@code d}, as {@link
+   * JsonGenerator#writeNumberField(String, double)} writes it ({@link Double#toString}), but with
+   * the text of a value written lately instead of formatting it again: a temperature or top-p is
+   * the same few values request after request.
+   */
+  static void writeNumberField(JsonGenerator g, String name, double d) throws IOException {
+    if (!Double.isFinite(d)
+        || (g.getFeatureMask()
+                & com.fasterxml.jackson.core.json.JsonWriteFeature.WRITE_NUMBERS_AS_STRINGS
+                    .mappedFeature()
+                    .getMask())
+            != 0
+        || g.isEnabled(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)) {
+      g.writeNumberField(name, d);
+      return;
+    }
+    long bits = Double.doubleToRawLongBits(d);
+    int h = Long.hashCode(bits);
+    int slot = (h ^ (h >>> 16)) & (DOUBLES.length() - 1);
+    DoubleText known = DOUBLES.get(slot);
+    if (known == null || known.bits() != bits) {
+      known = new DoubleText(bits, Double.toString(d));
+      DOUBLES.set(slot, known);
+    }
+    g.writeFieldName(name);
+    g.writeNumber(known.text());
+  }
+
   /** An id for an answer whose provider gave none. */
   static String generatedMessageId() {
     return Ids.prefixedHex("msg_");
