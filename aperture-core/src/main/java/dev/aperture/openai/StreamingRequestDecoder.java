@@ -397,15 +397,15 @@ final class StreamingRequestDecoder {
       if (t != JsonToken.START_OBJECT) {
         return message(p, t);
       }
-      return known(p, recentMessages, messageReader);
+      return known(p, recentMessages, Call::message);
     }
 
-    /** {@link #message}, made once per request rather than once per message. */
-    private final ValueReader<Message> messageReader = this::message;
-
-    /** Decodes the value the parser is on (its START token); the parser ends on its END token. */
+    /**
+     * Decodes, for a call, the value the parser is on (its START token); the parser ends on its END
+     * token. The call is an argument, so that a reader is one object for all calls.
+     */
     private interface ValueReader<V> {
-      V read(JsonParser p, JsonToken t) throws IOException;
+      V read(Call call, JsonParser p, JsonToken t) throws IOException;
     }
 
     /**
@@ -417,7 +417,7 @@ final class StreamingRequestDecoder {
         throws IOException {
       JsonToken t = p.currentToken();
       if (!remember) {
-        return reader.read(p, t);
+        return reader.read(this, p, t);
       }
       long start = p.currentTokenLocation().getByteOffset();
       if (start < 0 || start >= input.length || input[(int) start] != recent.open) {
@@ -439,7 +439,7 @@ final class StreamingRequestDecoder {
         }
         return seen.value();
       }
-      V value = reader.read(p, t);
+      V value = reader.read(this, p, t);
       long end = p.currentLocation().getByteOffset();
       if (end > from + 1 && end <= input.length && input[(int) end - 1] == recent.close) {
         recent.remember(input, from, (int) end, hash, value);
@@ -918,7 +918,7 @@ final class StreamingRequestDecoder {
       if (t != JsonToken.START_ARRAY) {
         throw DECLINE;
       }
-      return known(p, recentTools, (q, u) -> List.copyOf(toolArray(q, u)));
+      return known(p, recentTools, (call, q, u) -> List.copyOf(call.toolArray(q, u)));
     }
 
     private List<Tool> toolArray(JsonParser p, JsonToken t) throws IOException {
@@ -1354,13 +1354,56 @@ final class StreamingRequestDecoder {
       }
     }
     if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-      // As the tree decoder's BigDecimal converts (both round correctly), but without one; a
-      // BigDecimal has no negative zero, so neither has this.
-      double d = p.getDoubleValue();
-      return d == 0 ? 0.0 : d;
+      double d = shortDecimal(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+      return Double.isNaN(d) ? p.getDecimalValue().doubleValue() : d;
     }
     throw DECLINE;
   }
+
+  /**
+   * The value of a short plain decimal ({@code -?digits.digits}, under 2^52 without its point, at
+   * most 22 fraction digits) as {@code new BigDecimal(text).doubleValue()} computes it (the digits
+   * over a power of ten, both exact doubles, so one correctly rounded division; and no negative
+   * zero), without making the BigDecimal; NaN for any other number, which the caller leaves to it.
+   */
+  static double shortDecimal(char[] text, int offset, int length) {
+    int i = offset;
+    int end = offset + length;
+    boolean negative = i < end && text[i] == '-';
+    if (negative) {
+      i++;
+    }
+    long digits = 0;
+    int scale = -1; // fraction digits, once the point is seen
+    int count = 0;
+    for (; i < end; i++) {
+      char c = text[i];
+      if (c >= '0' && c <= '9') {
+        if (++count > 16) {
+          return Double.NaN; // might reach 2^52
+        }
+        digits = digits * 10 + (c - '0');
+        if (scale >= 0) {
+          scale++;
+        }
+      } else if (c == '.' && scale < 0) {
+        scale = 0;
+      } else {
+        return Double.NaN; // an exponent, or anything unexpected
+      }
+    }
+    if (scale <= 0 || scale >= POWERS_OF_TEN.length || digits >= 1L << 52) {
+      return Double.NaN;
+    }
+    double d = digits / POWERS_OF_TEN[scale];
+    return negative && digits != 0 ? -d : d;
+  }
+
+  /** The powers of ten that are exact doubles: 10^0 to 10^22. */
+  private static final double[] POWERS_OF_TEN = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+  };
 
   private static double numberBetween(JsonParser p, JsonToken t, double min, double max)
       throws IOException {

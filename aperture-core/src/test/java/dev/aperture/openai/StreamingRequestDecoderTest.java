@@ -715,6 +715,48 @@ class StreamingRequestDecoderTest {
     return new java.math.BigDecimal(number).toString();
   }
 
+  @Test
+  void shortDecimalsAreTheDoublesTheirBigDecimalsGive() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    List<String> numbers =
+        new java.util.ArrayList<>(
+            List.of(
+                "0.0",
+                "-0.0",
+                "0.1",
+                "0.3",
+                "0.30000000000000004",
+                "1.5",
+                "-2.25",
+                "0.7",
+                "4503599627370495.5",
+                "450359962737049.55",
+                "0.0000000000000000000001",
+                "0.00000000000000000000001",
+                "123456789.123456",
+                "1.0000000000000002"));
+    for (int i = 0; i < 20_000; i++) {
+      long whole = random.nextLong(1_000_000);
+      String fraction = Long.toString(random.nextLong(1L << 40));
+      numbers.add((random.nextBoolean() ? "-" : "") + whole + "." + fraction);
+    }
+    for (String n : numbers) {
+      double fast = StreamingRequestDecoder.shortDecimal(n.toCharArray(), 0, n.length());
+      if (!Double.isNaN(fast)) {
+        assertEquals(
+            Double.doubleToRawLongBits(new java.math.BigDecimal(n).doubleValue()),
+            Double.doubleToRawLongBits(fast),
+            n);
+      }
+    }
+    // what it leaves to the BigDecimal: exponents, too many digits, too small a unit
+    for (String n : List.of("1e5", "1.5E-3", "12345678901234567.5", "0.00000000000000000000001")) {
+      assertTrue(
+          Double.isNaN(StreamingRequestDecoder.shortDecimal(n.toCharArray(), 0, n.length())));
+    }
+    assertEquals(0.3, StreamingRequestDecoder.shortDecimal("x0.3y".toCharArray(), 1, 3));
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

@@ -362,8 +362,12 @@ public final class SnapshotRouter implements ModelRouter {
     final List<ResolvedBucket> buckets;
     final Instant started;
     final long startNanos;
-    private final java.util.concurrent.atomic.AtomicBoolean recorded =
-        new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Whether the record was made (0 or 1): a field rather than an AtomicBoolean per call. */
+    private volatile int recorded;
+
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Call> RECORDED =
+        java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Call.class, "recorded");
 
     Call(
         Snapshot snapshot,
@@ -405,23 +409,27 @@ public final class SnapshotRouter implements ModelRouter {
     }
 
     ImmutableUsageRecord.Builder record(int status) {
-      return UsageRecord.builder()
-          .id(Ids.randomUuid().toString())
-          .timestamp(started)
-          .identity(identity)
-          .provider(route.providerId())
-          .model(model)
-          .upstreamModel(route.upstreamModel())
-          .apiIn(java.util.Optional.ofNullable(apiIn))
-          .apiOut(route.upstreamApi())
-          .streamed(streamed)
-          .durationMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos))
-          .status(status)
-          .sessionId(sessionId);
+      ImmutableUsageRecord.Builder b =
+          UsageRecord.builder()
+              .id(Ids.randomUuid().toString())
+              .timestamp(started)
+              .identity(identity)
+              .provider(route.providerId())
+              .model(model)
+              .upstreamModel(route.upstreamModel())
+              .apiOut(route.upstreamApi())
+              .streamed(streamed)
+              .durationMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos))
+              .status(status)
+              .sessionId(sessionId);
+      if (apiIn != null) {
+        b.apiIn(apiIn);
+      }
+      return b;
     }
 
     void succeeded(Usage usage, CostResult cost, List<String> toolCalls) {
-      if (!recorded.compareAndSet(false, true)) {
+      if (!RECORDED.compareAndSet(this, 0, 1)) {
         return;
       }
       ImmutableUsageRecord.Builder b =
@@ -444,7 +452,7 @@ public final class SnapshotRouter implements ModelRouter {
     }
 
     void failed(String error, int status, Usage usage, List<String> toolCalls) {
-      if (!recorded.compareAndSet(false, true)) {
+      if (!RECORDED.compareAndSet(this, 0, 1)) {
         return;
       }
       String message = Secrets.redact(error, snapshot.secrets);
