@@ -743,7 +743,7 @@ public final class AnthropicInvokeCodec {
       return;
     }
     ChatRequest request = prepared.source();
-    ToolChoice choice = request.toolChoice().orElse(null);
+    ToolChoice choice = prepared.toolChoice();
     boolean serial = request.parallelToolCalls().map(p -> !p).orElse(false);
     if (choice == null && !serial) {
       return;

@@ -145,8 +145,10 @@ public final class ConverseCodec {
       }
       if (!request.metadata().isEmpty()) {
         g.writeObjectFieldStart("requestMetadata");
-        for (Map.Entry<String, String> e : request.metadata().entrySet()) {
-          g.writeStringField(e.getKey(), e.getValue());
+        Map<String, String> metadata = request.metadata();
+        // by key: a one-entry map makes a set and an iterator, but no entry object, for this
+        for (String key : metadata.keySet()) {
+          g.writeStringField(key, metadata.get(key));
         }
         g.writeEndObject();
       }
@@ -841,7 +843,7 @@ public final class ConverseCodec {
   private static void writeToolConfig(JsonGenerator g, PreparedRequest prepared)
       throws IOException {
     List<PreparedTool> tools = prepared.tools();
-    ToolChoice choice = prepared.source().toolChoice().orElse(null);
+    ToolChoice choice = prepared.toolChoice();
     boolean none = choice != null && choice.kind() == ToolChoice.Kind.NONE;
     // Converse cannot say "none": withhold the tools, unless the history makes them mandatory.
     if (tools.isEmpty() || (none && !prepared.historyHasToolBlocks())) {

@@ -3,6 +3,7 @@ package dev.aperture.bedrock.codec;
 import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.ContentPart;
 import dev.aperture.chat.Role;
+import dev.aperture.chat.ToolChoice;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ import java.util.Map;
  *     tool-call arguments and unknown blocks hold compact, valid JSON
  * @param tools the request's tools with checked names and object schemas, or, when the request has
  *     none but the history holds tool blocks, minimal tools synthesised from the history
+ * @param toolChoice the request's tool choice, checked against {@code tools}; null for none
  * @param historyHasToolBlocks whether any turn holds a tool call or a tool result
  * @param reasoningBudgetTokens the thinking budget (explicit, or derived from the reasoning
  *     effort); 0 when reasoning is not requested
@@ -28,6 +30,7 @@ record PreparedRequest(
     List<ContentPart> system,
     List<Turn> turns,
     List<PreparedTool> tools,
+    ToolChoice toolChoice,
     boolean historyHasToolBlocks,
     int reasoningBudgetTokens,
     Map<String, String> extraFields) {

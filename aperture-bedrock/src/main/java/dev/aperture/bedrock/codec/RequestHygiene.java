@@ -263,13 +263,14 @@ final class RequestHygiene {
     if (tools.isEmpty() && toolBlocks) {
       tools = synthesiseTools(historyToolNames);
     }
-    checkToolChoice(request, tools);
+    ToolChoice choice = checkToolChoice(request, tools);
     int budget = reasoningBudget(request);
     return new PreparedRequest(
         request,
         List.copyOf(systemParts),
         List.copyOf(turns),
         List.copyOf(tools),
+        choice,
         toolBlocks,
         budget,
         extraFields(request.extraFields()));
@@ -681,10 +682,11 @@ final class RequestHygiene {
     return WireJson.compact(node);
   }
 
-  private static void checkToolChoice(ChatRequest request, List<PreparedTool> tools) {
+  /** The request's tool choice, or null; refused when the tools cannot satisfy it. */
+  private static ToolChoice checkToolChoice(ChatRequest request, List<PreparedTool> tools) {
     ToolChoice choice = request.toolChoice().orElse(null);
     if (choice == null) {
-      return;
+      return null;
     }
     if (choice.kind() == ToolChoice.Kind.ANY && tools.isEmpty()) {
       throw new BedrockRequestException("toolChoice requires a tool call, but there are no tools");
@@ -694,6 +696,7 @@ final class RequestHygiene {
       throw new BedrockRequestException(
           "toolChoice names the tool '" + choice.toolName() + "', which is not among the tools");
     }
+    return choice;
   }
 
   /**
