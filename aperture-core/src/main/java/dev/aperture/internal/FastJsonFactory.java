@@ -57,22 +57,32 @@ public final class FastJsonFactory extends JsonFactory {
   @Override
   protected JsonParser _createParser(byte[] data, int offset, int len, IOContext ctxt)
       throws IOException {
-    // '{' then a non-zero byte: UTF-8 without a BOM (UTF-16/32 would show a zero byte here)
-    if (len >= 2
+    return plainObject(data, offset, len)
+        ? newParser(ctxt, data, offset, len)
+        : super._createParser(data, offset, len, ctxt);
+  }
+
+  /**
+   * Whether this factory's {@link Parser} reads these bytes: '{' then a non-zero byte, so UTF-8
+   * without a byte-order mark (UTF-16/32 would show a zero byte there), with canonical names.
+   */
+  private boolean plainObject(byte[] data, int offset, int len) {
+    return len >= 2
         && data[offset] == '{'
         && data[offset + 1] != 0
-        && isEnabled(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)) {
-      ctxt.setEncoding(JsonEncoding.UTF8);
-      return new Parser(
-          ctxt,
-          _parserFeatures,
-          _objectCodec,
-          _byteSymbolCanonicalizer.makeChild(_factoryFeatures),
-          data,
-          offset,
-          offset + len);
-    }
-    return super._createParser(data, offset, len, ctxt);
+        && isEnabled(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES);
+  }
+
+  private Parser newParser(IOContext ctxt, byte[] data, int offset, int len) {
+    ctxt.setEncoding(JsonEncoding.UTF8);
+    return new Parser(
+        ctxt,
+        _parserFeatures,
+        _objectCodec,
+        _byteSymbolCanonicalizer.makeChild(_factoryFeatures),
+        data,
+        offset,
+        offset + len);
   }
 
   /**
@@ -92,10 +102,7 @@ public final class FastJsonFactory extends JsonFactory {
   public JsonParser borrowParser(byte[] data, int offset, int len) throws IOException {
     ThreadLocal<Parser[]> pool = kept;
     if (pool == null
-        || len < 2
-        || data[offset] != '{'
-        || data[offset + 1] == 0
-        || !isEnabled(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+        || !plainObject(data, offset, len)
         || isEnabled(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
         || _getRecyclerPool() != JsonRecyclerPools.threadLocalPool()) {
       return createParser(data, offset, len);
@@ -107,17 +114,7 @@ public final class FastJsonFactory extends JsonFactory {
     }
     if (p == null || p.features != _parserFeatures || p.getCodec() != _objectCodec) {
       // none yet, or this factory was reconfigured since: a new kept parser
-      IOContext ctxt = _createContext(ContentReference.redacted(), false);
-      ctxt.setEncoding(JsonEncoding.UTF8);
-      p =
-          new Parser(
-              ctxt,
-              _parserFeatures,
-              _objectCodec,
-              _byteSymbolCanonicalizer.makeChild(_factoryFeatures),
-              data,
-              offset,
-              offset + len);
+      p = newParser(_createContext(ContentReference.redacted(), false), data, offset, len);
       p.home = slot;
       slot[0] = p;
       return p;
