@@ -9,6 +9,10 @@ import dev.aperture.route.RoutingException;
  * InvokeModel when {@code bedrock_model_invoke} is enabled (fullest Claude fidelity: cache control,
  * thinking, betas), otherwise Converse; other models use Converse. A model the enabled APIs cannot
  * serve is a {@link RoutingException}. Replace it on {@link BedrockProviderFactory}.
+ *
+ * <p>A strategy answers once per model and configuration: the router remembers each model's route
+ * until the configuration is reloaded, so the answer must depend only on the provider's
+ * configuration and the model (not on time, load or health).
  */
 @FunctionalInterface
 public interface BedrockApiStrategy {

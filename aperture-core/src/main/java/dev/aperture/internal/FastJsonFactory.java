@@ -102,6 +102,7 @@ public final class FastJsonFactory extends JsonFactory {
   public JsonParser borrowParser(byte[] data, int offset, int len) throws IOException {
     ThreadLocal<Parser[]> pool = kept;
     if (pool == null
+        || _inputDecorator != null
         || !plainObject(data, offset, len)
         || isEnabled(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
         || _getRecyclerPool() != JsonRecyclerPools.threadLocalPool()) {
@@ -112,7 +113,10 @@ public final class FastJsonFactory extends JsonFactory {
     if (p != null && p.out) {
       return createParser(data, offset, len); // a document within a document: a parser of its own
     }
-    if (p == null || p.features != _parserFeatures || p.getCodec() != _objectCodec) {
+    if (p == null
+        || p.features != _parserFeatures
+        || p.getCodec() != _objectCodec
+        || p.streamReadConstraints() != _streamReadConstraints) {
       // none yet, or this factory was reconfigured since: a new kept parser
       p = newParser(_createContext(ContentReference.redacted(), false), data, offset, len);
       p.home = slot;
@@ -174,6 +178,7 @@ public final class FastJsonFactory extends JsonFactory {
     if (g == null
         || g.features != _generatorFeatures
         || g.getCodec() != _objectCodec
+        || g.streamWriteConstraints() != _streamWriteConstraints
         || !g.restart(out)) {
       IOContext ctxt = _createContext(ContentReference.redacted(), false);
       ctxt.setEncoding(JsonEncoding.UTF8);
@@ -275,6 +280,8 @@ public final class FastJsonFactory extends JsonFactory {
     /** Frees a closed kept generator; dropped when its configuration was changed while out. */
     void release() {
       target.to = null;
+      root.reset(JsonStreamContext.TYPE_ROOT); // no field name kept at the root
+      _writeContext = root;
       boolean changed =
           _features != features
               || _cfgPrettyPrinter != null
@@ -374,6 +381,7 @@ public final class FastJsonFactory extends JsonFactory {
       this.start = start;
       this.root = _parsingContext;
       this.features = features;
+      this.namesAtStart = symbols.size();
     }
 
     /**
@@ -424,11 +432,26 @@ public final class FastJsonFactory extends JsonFactory {
       _numberBigInt = null;
       _numberBigDecimal = null;
       _binaryValue = null;
-      if (_features != features && home[0] == this) {
-        home[0] = null; // a feature changed while out (the contexts may hold a duplicate detector)
+      root.reset(JsonStreamContext.TYPE_ROOT, 1, 0); // the last document's first field name
+      _parsingContext = root;
+      boolean drop =
+          _features != features // the contexts may hold a duplicate detector
+              // Jackson gives each parser a fresh copy of the factory's name table; a kept parser
+              // keeps its copy, so it is dropped once the documents it read added more names to it
+              // than a few requests' worth (else a body of many odd keys would make every later new
+              // name copy a large table, and the thread keep those names)
+              || _symbols.size() - namesAtStart > MAX_KEPT_NAMES;
+      if (drop && home[0] == this) {
+        home[0] = null;
       }
       out = false;
     }
+
+    /** Field names a kept parser may add to its table before it is dropped for a fresh one. */
+    static final int MAX_KEPT_NAMES = 1_000;
+
+    /** The size of the name table this parser started with (the factory's, when it was made). */
+    private final int namesAtStart;
 
     /**
      * On the {@link JsonToken#START_ARRAY} or {@link JsonToken#START_OBJECT} just returned,

@@ -194,6 +194,87 @@ class FastJsonFactoryKeptTest {
   }
 
   @Test
+  void aParserThatLearnedManyFieldNamesIsDroppedForAFreshOne() throws IOException {
+    JsonParser p = factory.borrowParser(utf8("{\"a\": 1}"), 0, 8);
+    assertEquals("a", readOnlyField(p));
+    FastJsonFactory.giveBack(p);
+    StringBuilder many = new StringBuilder("{");
+    for (int i = 0; i <= FastJsonFactory.Parser.MAX_KEPT_NAMES; i++) {
+      many.append(i == 0 ? "" : ",").append("\"key").append(i).append("\":0");
+    }
+    byte[] body = utf8(many.append('}').toString());
+    JsonParser q = factory.borrowParser(body, 0, body.length);
+    assertSame(p, q);
+    while (q.nextToken() != null) {
+      // every name goes into the parser's table
+    }
+    FastJsonFactory.giveBack(q);
+    JsonParser r = factory.borrowParser(utf8("{\"a\": 1}"), 0, 8);
+    assertNotSame(q, r); // its table was too large to keep
+    assertEquals("a", readOnlyField(r));
+    FastJsonFactory.giveBack(r);
+    // kept, although it started from the factory's table, which took those names in when the
+    // first parser was closed (as Jackson's own parsers' tables do): it added few names itself
+    assertSame(r, factory.borrowParser(utf8("{\"a\": 1}"), 0, 8));
+  }
+
+  @Test
+  void aParserGivenBackMidDocumentIsLeftAtItsRoot() throws IOException {
+    JsonParser p = factory.borrowParser(utf8("{\"secret-key\": 1}"), 0, 17);
+    p.nextToken();
+    p.nextToken();
+    assertEquals("secret-key", p.currentName());
+    FastJsonFactory.giveBack(p);
+    assertNull(p.getParsingContext().getCurrentName());
+    assertTrue(p.getParsingContext().inRoot());
+  }
+
+  @Test
+  void aFactoryWithNewLimitsOrAnInputDecoratorGetsParsersThatHonourThem() throws IOException {
+    FastJsonFactory f = new FastJsonFactory();
+    JsonParser p = f.borrowParser(utf8("{\"a\": \"long\"}"), 0, 13);
+    FastJsonFactory.giveBack(p);
+    f.setStreamReadConstraints(
+        com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(2).build());
+    JsonParser q = f.borrowParser(utf8("{\"a\": \"long\"}"), 0, 13);
+    assertNotSame(p, q);
+    q.nextToken();
+    q.nextToken();
+    q.nextToken();
+    assertThrows(
+        com.fasterxml.jackson.core.exc.StreamConstraintsException.class, () -> q.getText());
+    FastJsonFactory.giveBack(q);
+
+    FastJsonFactory decorated = new FastJsonFactory();
+    decorated.setInputDecorator(
+        new com.fasterxml.jackson.core.io.InputDecorator() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public java.io.InputStream decorate(
+              com.fasterxml.jackson.core.io.IOContext ctxt, java.io.InputStream in) {
+            return in;
+          }
+
+          @Override
+          public java.io.InputStream decorate(
+              com.fasterxml.jackson.core.io.IOContext ctxt, byte[] src, int offset, int length) {
+            return new java.io.ByteArrayInputStream(utf8("{\"decorated\": 1}"));
+          }
+
+          @Override
+          public java.io.Reader decorate(
+              com.fasterxml.jackson.core.io.IOContext ctxt, java.io.Reader r) {
+            return r;
+          }
+        });
+    JsonParser d = decorated.borrowParser(utf8("{\"a\": 1}"), 0, 8);
+    assertEquals("decorated", readOnlyField(d)); // as createParser reads it
+    FastJsonFactory.giveBack(d);
+    assertNotSame(d, decorated.borrowParser(utf8("{\"a\": 1}"), 0, 8));
+  }
+
+  @Test
   void identifiersReadAgainAreTheStringsReadBefore() throws IOException {
     String first = readIdentifier("{\"model\": \"us.anthropic.claude-v1:0\"}");
     String again = readIdentifier("{\"model\": \"us.anthropic.claude-v1:0\"}");
