@@ -23,17 +23,22 @@ public final class Ids {
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'
   };
 
+  /** Each thread's buffer for {@link #prefixedHex}, so that an id costs only its String. */
+  private static final ThreadLocal<byte[]> HEX_SCRATCH =
+      ThreadLocal.withInitial(() -> new byte[64]);
+
   /**
    * {@code prefix} (ASCII) followed by the 32 lowercase hex digits of a random version 4 UUID
    * without its dashes, e.g. {@code msg_3f2b…}: the same as {@code prefix +
-   * randomUuid().toString().replace("-", "")}, in one array.
+   * randomUuid().toString().replace("-", "")}, written into a buffer kept by the thread and copied
+   * once into the String.
    */
   public static String prefixedHex(String prefix) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
     long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     int n = prefix.length();
-    byte[] b = new byte[n + 32];
+    byte[] b = n + 32 <= 64 ? HEX_SCRATCH.get() : new byte[n + 32];
     for (int i = 0; i < n; i++) {
       char c = prefix.charAt(i);
       if (c >= 0x80) {
@@ -45,6 +50,6 @@ public final class Ids {
       b[n + i] = HEX[(int) (msb >>> (60 - 4 * i)) & 0xF];
       b[n + 16 + i] = HEX[(int) (lsb >>> (60 - 4 * i)) & 0xF];
     }
-    return new String(b, StandardCharsets.ISO_8859_1);
+    return new String(b, 0, n + 32, StandardCharsets.ISO_8859_1);
   }
 }

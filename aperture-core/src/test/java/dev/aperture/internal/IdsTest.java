@@ -37,4 +37,22 @@ class IdsTest {
     }
     assertEquals(10_000, seen.size());
   }
+
+  @Test
+  void prefixesOfEveryLengthInTurnGiveExactlyThemselvesAndTheDigits() {
+    String[] prefixes = {
+      "msg_", "", "a-much-longer-prefix-than-the-kept-buffer-holds-at-all_", "x", "chatcmpl-"
+    };
+    for (int round = 0; round < 3; round++) {
+      for (String prefix : prefixes) {
+        String id = Ids.prefixedHex(prefix);
+        assertEquals(prefix.length() + 32, id.length(), id);
+        assertTrue(id.startsWith(prefix), id);
+        assertTrue(id.substring(prefix.length()).matches("[0-9a-f]{32}"), id);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> Ids.prefixedHex("caf\u00e9_"));
+    assertTrue(Ids.prefixedHex("m_").matches("m_[0-9a-f]{32}")); // nothing left over from it
+  }
 }
