@@ -34,6 +34,7 @@ public class CodecBenchmarks {
   public Fixtures.Size size;
 
   private OpenAiChatCodec openAi;
+  private OpenAiChatCodec openAiForgetful;
   private ConverseCodec converse;
   private AnthropicInvokeCodec anthropic;
   private byte[] openAiRequest;
@@ -46,6 +47,7 @@ public class CodecBenchmarks {
   public void setUp() {
     Fixtures f = Fixtures.of(size);
     openAi = OpenAiChatCodec.create();
+    openAiForgetful = openAi.withoutRequestMemory();
     converse = new ConverseCodec();
     anthropic = new AnthropicInvokeCodec();
     openAiRequest = f.openAiRequest();
@@ -72,6 +74,16 @@ public class CodecBenchmarks {
   public byte[] openAiToConverse() {
     return converse.encodeRequest(
         openAi.decodeRequest(openAiRequest).chatRequest(), Fixtures.MODEL);
+  }
+
+  /**
+   * {@link #openAiToConverse} with {@link OpenAiChatCodec#withoutRequestMemory()}: every request
+   * decoded in full, as if seen for the first time (its tools are new objects to the encoder too).
+   */
+  @Benchmark
+  public byte[] openAiToConverseWithoutRequestMemory() {
+    return converse.encodeRequest(
+        openAiForgetful.decodeRequest(openAiRequest).chatRequest(), Fixtures.MODEL);
   }
 
   /** Converse answer bytes → canonical answer. */

@@ -161,9 +161,12 @@ final class StreamingRequestDecoder {
      * The compact text of the {@code parameters} schema the parser is on (its START_OBJECT). A
      * client sends the same tools with every turn: when these exact bytes were compacted before,
      * they are skipped and the earlier text is reused; else they are compacted from their own
-     * parser and remembered.
+     * parser and remembered. Without request memory they are compacted as they are read.
      */
     private String schema(JsonParser p) throws IOException {
+      if (!remember) {
+        return compact(p, true); // nothing to look up by its bytes: compact it in this one pass
+      }
       long start = p.currentTokenLocation().getByteOffset();
       p.skipChildren();
       long end = p.currentLocation().getByteOffset();
@@ -177,7 +180,7 @@ final class StreamingRequestDecoder {
       int from = (int) start;
       int to = (int) end;
       int hash = BytesCache.hash(input, from, to);
-      String cached = remember ? schemas.get(input, from, to, hash) : null;
+      String cached = schemas.get(input, from, to, hash);
       if (cached != null) {
         return cached;
       }
@@ -189,9 +192,7 @@ final class StreamingRequestDecoder {
           throw DECLINE;
         }
       }
-      if (remember) {
-        schemas.put(input, from, to, hash, compacted);
-      }
+      schemas.put(input, from, to, hash, compacted);
       return compacted;
     }
 

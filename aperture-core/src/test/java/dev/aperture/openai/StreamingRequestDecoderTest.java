@@ -42,6 +42,9 @@ class StreamingRequestDecoderTest {
   private final OpenAiChatCodec codec = OpenAiChatCodec.create();
   private final RequestDecoder decoder = codec.requestDecoder();
 
+  /** The decoder without request memory: it reads every part afresh, so it must agree too. */
+  private final RequestDecoder forgetful = codec.withoutRequestMemory().requestDecoder();
+
   private static String json(String singleQuoted) {
     return singleQuoted.replace('\'', '"');
   }
@@ -61,12 +64,18 @@ class StreamingRequestDecoderTest {
       tree = decoder.decodeTree(bytes);
     } catch (RuntimeException e) {
       assertNull(decoder.decodeStreaming(bytes), () -> "accepted what the tree refuses: " + body);
+      assertNull(forgetful.decodeStreaming(bytes), () -> "accepted without memory: " + body);
       return null;
+    }
+    OpenAiChatRequest fresh = forgetful.decodeStreaming(bytes);
+    if (fresh != null) {
+      assertEquals(tree, fresh, () -> "without request memory: " + body);
     }
     OpenAiChatRequest fast = decoder.decodeStreaming(bytes);
     if (fast == null && !mustBeFast) {
       return tree;
     }
+    assertNotNull(fresh, () -> "fell back without request memory on a valid body: " + body);
     assertNotNull(fast, () -> "fell back on a valid body: " + body);
     assertEquals(tree, fast, body);
     // equal maps may still differ in order, which an encoder would show
