@@ -72,12 +72,6 @@ public final class BedrockProvider implements Provider {
   private final ConverseCodec converse;
   private final AnthropicInvokeCodec invoke;
 
-  /** The configured headers and the key, built on first use (a bad value fails that call). */
-  private volatile Headers configuredHeaders;
-
-  /** The configured headers with {@code Accept: application/json}, built with them. */
-  private volatile Headers configuredHeadersJson;
-
   /** Upstream URLs by operation, then model id; bounded so odd model names cannot grow it. */
   private final Map<String, Map<String, HttpUrl>> urls =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -89,9 +83,10 @@ public final class BedrockProvider implements Provider {
       ThreadLocal.withInitial(Buffer.UnsafeCursor::new);
 
   /**
-   * Bodiless requests with the URL and the configured headers, by URL, without and with {@code
-   * Accept: application/json}: a call copies one and adds its body, which makes one header list
-   * instead of an empty one and then a copy. Bounded as the URLs are.
+   * Bodiless requests with the URL and the configured headers (built on first use: a bad value
+   * fails that call), by URL, without and with {@code Accept: application/json}: a call copies one
+   * and adds its body, which makes one header list instead of an empty one and then a copy. Bounded
+   * as the URLs are.
    */
   private final Map<HttpUrl, Request> templates = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -302,21 +297,17 @@ public final class BedrockProvider implements Provider {
   }
 
   private Request request(String modelId, String operation, RequestBody body, boolean acceptJson) {
-    Headers headers = acceptJson ? configuredHeadersJson : configuredHeaders;
-    if (headers == null) {
-      Headers.Builder hb = new Headers.Builder();
-      ForwardHeaders.configured(config, hb, true);
-      Headers plain = hb.build();
-      Headers json = hb.set("Accept", "application/json").build();
-      configuredHeadersJson = json;
-      configuredHeaders = plain;
-      headers = acceptJson ? json : plain;
-    }
     HttpUrl url = url(modelId, operation);
     Map<HttpUrl, Request> cached = acceptJson ? jsonTemplates : templates;
     Request template = cached.get(url);
     if (template == null) {
-      template = new Request.Builder().url(url).headers(headers).build();
+      // the configured headers and the key, built here (a bad value fails this call)
+      Headers.Builder hb = new Headers.Builder();
+      ForwardHeaders.configured(config, hb, true);
+      if (acceptJson) {
+        hb.set("Accept", "application/json");
+      }
+      template = new Request.Builder().url(url).headers(hb.build()).build();
       if (cached.size() < MAX_CACHED_URLS) {
         cached.putIfAbsent(url, template);
       }

@@ -42,11 +42,7 @@ class BedrockProviderAnswerTest {
 
   @AfterEach
   void stop() {
-    server.close();
-    if (client != null) {
-      client.dispatcher().executorService().shutdown();
-      client.connectionPool().evictAll();
-    }
+    ForwardFixtures.shutDown(server, client);
   }
 
   /** A provider whose client reports the answer's length as {@code lengthShift} bytes off. */

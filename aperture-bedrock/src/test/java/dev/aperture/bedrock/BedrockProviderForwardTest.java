@@ -76,9 +76,7 @@ class BedrockProviderForwardTest {
 
   @AfterEach
   void stop() {
-    server.close();
-    client.dispatcher().executorService().shutdown();
-    client.connectionPool().evictAll();
+    ForwardFixtures.shutDown(server, client);
   }
 
   private ProviderConfig config(Consumer<ImmutableProviderConfig.Builder> customize) {

@@ -24,6 +24,15 @@ final class ForwardFixtures {
   private ForwardFixtures() {}
 
   /** A config with both Bedrock APIs enabled and {@link #KEY}, pointing at {@code baseUrl}. */
+  /** Stops {@code server} and lets go of {@code client}'s threads and connections (null: none). */
+  static void shutDown(mockwebserver3.MockWebServer server, okhttp3.OkHttpClient client) {
+    server.close();
+    if (client != null) {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
+  }
+
   static ImmutableProviderConfig.Builder config(String baseUrl) {
     return ProviderConfig.builder()
         .id("bedrock-us")

@@ -9,7 +9,6 @@ import dev.aperture.chat.ChatEvent;
 import dev.aperture.chat.ContentPart;
 import dev.aperture.chat.StopReason;
 import dev.aperture.chat.Usage;
-import dev.aperture.internal.FastJsonFactory;
 import java.io.IOException;
 import java.util.List;
 
@@ -131,18 +130,7 @@ final class ConverseStreamTranslator implements StreamTranslator {
    */
   private <T> T readPayload(EventStreamMessage message, WireJson.FastReader<T> reader) {
     int size = copyPayload(message);
-    if (size < 0) {
-      return null;
-    }
-    JsonParser p = null;
-    try {
-      p = WireJson.FACTORY.borrowParser(payload, 0, size);
-      return p.nextToken() == JsonToken.START_OBJECT ? reader.read(p) : null;
-    } catch (IOException e) {
-      return null;
-    } finally {
-      FastJsonFactory.giveBack(p);
-    }
+    return size < 0 ? null : WireJson.readObject(payload, 0, size, reader);
   }
 
   private record BlockStart(int index, boolean toolUse, String toolUseId, String name) {}

@@ -145,10 +145,22 @@ final class WireJson {
    * reader declines or the bytes are not what it reads (a JSON error included).
    */
   static <T> T read(byte[] bytes, int offset, int length, FastReader<T> reader) {
+    return read(bytes, offset, length, false, reader);
+  }
+
+  /**
+   * {@link #read}, for a reader that starts on the {@code START_OBJECT}: null for anything else.
+   */
+  static <T> T readObject(byte[] bytes, int offset, int length, FastReader<T> reader) {
+    return read(bytes, offset, length, true, reader);
+  }
+
+  private static <T> T read(
+      byte[] bytes, int offset, int length, boolean onObject, FastReader<T> reader) {
     JsonParser p = null;
     try {
       p = FACTORY.borrowParser(bytes, offset, length);
-      return reader.read(p);
+      return !onObject || p.nextToken() == JsonToken.START_OBJECT ? reader.read(p) : null;
     } catch (IOException e) {
       return null;
     } finally {
