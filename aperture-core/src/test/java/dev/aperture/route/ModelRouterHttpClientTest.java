@@ -10,6 +10,7 @@ import dev.aperture.ApiFormat;
 import dev.aperture.config.ApertureConfig;
 import dev.aperture.config.ProviderConfig;
 import dev.aperture.provider.ProviderFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -130,6 +131,43 @@ class ModelRouterHttpClientTest {
             IllegalArgumentException.class,
             () -> ModelRouter.builder(config()).maxIdleConnections(-1));
     assertEquals("maxIdleConnections must be 0 or more, not -1", negative.getMessage());
+  }
+
+  /**
+   * The write timeout follows the read timeout unless set: a shorter write deadline than the reads
+   * in flight would wake Okio's watchdog thread on many calls.
+   */
+  @Test
+  void theWriteTimeoutFollowsTheReadTimeoutUnlessSet() {
+    router = ModelRouter.builder(config()).addProviderFactory(capturing).build();
+    assertEquals(300_000, handedOut.get().readTimeoutMillis());
+    assertEquals(300_000, handedOut.get().writeTimeoutMillis());
+    router.close();
+
+    OkHttpClient own = new OkHttpClient(); // OkHttp's default write timeout is 10 s
+    router =
+        ModelRouter.builder(config())
+            .addProviderFactory(capturing)
+            .httpClient(own)
+            .readTimeout(Duration.ofSeconds(42))
+            .build();
+    assertEquals(42_000, handedOut.get().readTimeoutMillis());
+    assertEquals(42_000, handedOut.get().writeTimeoutMillis());
+    router.close();
+
+    router =
+        ModelRouter.builder(config())
+            .addProviderFactory(capturing)
+            .readTimeout(Duration.ofSeconds(42))
+            .writeTimeout(Duration.ofSeconds(7))
+            .connectTimeout(Duration.ofSeconds(3))
+            .callTimeout(Duration.ofSeconds(99))
+            .build();
+    OkHttpClient client = handedOut.get();
+    assertEquals(42_000, client.readTimeoutMillis());
+    assertEquals(7_000, client.writeTimeoutMillis());
+    assertEquals(3_000, client.connectTimeoutMillis());
+    assertEquals(99_000, client.callTimeoutMillis());
   }
 
   /** Sixteen calls in flight at once; each returns after its response body is read and closed. */
