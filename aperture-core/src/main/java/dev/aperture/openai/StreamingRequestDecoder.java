@@ -129,6 +129,45 @@ final class StreamingRequestDecoder {
     this.remember = remember;
   }
 
+  /**
+   * Each thread's request builder, so that a decode does not make a builder and its seven empty
+   * collections (about 0.5 KB) only to copy them into the request. Taken out of the slot while a
+   * decode uses it (a decode inside it would make its own), cleared when put back, so that it keeps
+   * no request's values, and put back only after a request was built from it whose lists and maps
+   * have at most {@link #MAX_KEPT_ELEMENTS} elements each (they keep their capacity). A decode that
+   * declines drops it.
+   */
+  private static final ThreadLocal<ImmutableChatRequest.Builder[]> KEPT_BUILDER =
+      ThreadLocal.withInitial(() -> new ImmutableChatRequest.Builder[1]);
+
+  static final int MAX_KEPT_ELEMENTS = 256;
+
+  /** The builder this thread keeps, or null (tests). */
+  static ImmutableChatRequest.Builder keptBuilder() {
+    return KEPT_BUILDER.get()[0];
+  }
+
+  private static ImmutableChatRequest.Builder borrowBuilder(ImmutableChatRequest.Builder[] slot) {
+    ImmutableChatRequest.Builder b = slot[0];
+    if (b == null) {
+      return ChatRequest.builder();
+    }
+    slot[0] = null;
+    return b;
+  }
+
+  private static void giveBack(
+      ImmutableChatRequest.Builder[] slot, ImmutableChatRequest.Builder b, ChatRequest built) {
+    if (slot[0] == null
+        && built.messages().size() <= MAX_KEPT_ELEMENTS
+        && built.tools().size() <= MAX_KEPT_ELEMENTS
+        && built.stopSequences().size() <= MAX_KEPT_ELEMENTS
+        && built.metadata().size() <= MAX_KEPT_ELEMENTS
+        && built.extraFields().size() <= MAX_KEPT_ELEMENTS) {
+      slot[0] = b.clear();
+    }
+  }
+
   /** The decoded request, or null when the tree decoder has to decide (or refuse). */
   OpenAiChatRequest decode(byte[] json) {
     Call call = new Call(json);
@@ -202,7 +241,8 @@ final class StreamingRequestDecoder {
       }
       String model = null;
       // the messages go straight into the builder: no list of them to copy
-      ImmutableChatRequest.Builder r = ChatRequest.builder();
+      ImmutableChatRequest.Builder[] slot = KEPT_BUILDER.get();
+      ImmutableChatRequest.Builder r = borrowBuilder(slot);
       boolean hasMessages = false;
       List<Tool> tools = null;
       int toolChoiceKind = -1; // a ToolChoice.Kind ordinal
@@ -372,7 +412,9 @@ final class StreamingRequestDecoder {
       if (hasStreamOptions && !stream) {
         throw DECLINE;
       }
-      return new OpenAiChatRequest(r.build(), stream, includeUsage);
+      ChatRequest built = r.build();
+      giveBack(slot, r, built);
+      return new OpenAiChatRequest(built, stream, includeUsage);
     }
 
     // --- messages ---

@@ -13,8 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aperture.ApiFormat;
 import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.ContentPart;
+import dev.aperture.chat.ImmutableChatRequest;
 import dev.aperture.chat.Message;
 import dev.aperture.chat.Role;
 import dev.aperture.chat.Tool;
@@ -100,6 +102,57 @@ class StreamingRequestDecoderTest {
   void theRealisticRequestsTakeTheFastPath() {
     assertNotNull(agree(OpenAiChatCodecTest.AGENT_REQUEST));
     assertNotNull(agree(OpenAiChatCodecTest.DOCUMENT_REQUEST));
+  }
+
+  /**
+   * The thread keeps its request builder between decodes: it must hold nothing of the last request
+   * (so that none of it shows in the next, and no prompt text is kept), must not be kept after a
+   * request too large for it, and a decode that declines drops it.
+   */
+  @Test
+  void theKeptRequestBuilderCarriesNothingOverAndIsBounded() {
+    String full =
+        body(
+            "'tools': [{'type': 'function', 'function': {'name': 'f', 'parameters': {'type':"
+                + " 'object'}}}], 'tool_choice': 'required', 'parallel_tool_calls': false,"
+                + " 'max_tokens': 7, 'temperature': 0.3, 'top_p': 0.9, 'stop': ['x', 'y'],"
+                + " 'reasoning_effort': 'low', 'metadata': {'a': 'b'}, 'user': 'u'");
+    OpenAiChatRequest first = agree(full);
+    assertEquals(Map.of("a", "b", "user", "u"), first.chatRequest().metadata());
+    ImmutableChatRequest.Builder kept = StreamingRequestDecoder.keptBuilder();
+    assertNotNull(kept, "kept after a request");
+    // cleared: it builds only what is set on it now
+    assertEquals(
+        ChatRequest.builder().model("m").addMessages(Message.user("hi")).build(),
+        kept.model("m").addMessages(Message.user("hi")).build());
+    kept.clear();
+
+    OpenAiChatRequest plain = agree(body("'stream': false"));
+    assertEquals(
+        ChatRequest.builder()
+            .model("m")
+            .addMessages(Message.user("hi"))
+            .build()
+            .withInboundFormat(ApiFormat.OPENAI_CHAT),
+        plain.chatRequest());
+    assertSame(kept, StreamingRequestDecoder.keptBuilder(), "the same builder, lent and back");
+
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i <= StreamingRequestDecoder.MAX_KEPT_ELEMENTS; i++) {
+      many.append(i == 0 ? "" : ", ").append(json("{'role': 'user', 'content': 'm" + i + "'}"));
+    }
+    String large = json("{'model': 'm', 'messages': [") + many + "]}";
+    assertEquals(
+        StreamingRequestDecoder.MAX_KEPT_ELEMENTS + 1,
+        agree(large).chatRequest().messages().size());
+    assertNull(StreamingRequestDecoder.keptBuilder(), "not kept after 257 messages");
+
+    agree(full);
+    assertNotNull(StreamingRequestDecoder.keptBuilder());
+    // a syntax error at the very end, after everything else went into the builder
+    assertNull(fast(full.replace("\"user\": \"u\"", "\"user\": \"u\" garbage")));
+    assertNull(StreamingRequestDecoder.keptBuilder(), "dropped by a decode that declined");
+    assertEquals(first, agree(full));
   }
 
   @Test

@@ -187,6 +187,45 @@ public final class ConverseCodec {
   }
 
   /**
+   * Each thread's answer builder and content list, so that an answer does not make a builder, its
+   * empty collections and a list of parts only to copy them (about 0.25 KB). Taken out of the slot
+   * while an answer is read (so a read that fails drops them), cleared before they go back, so they
+   * keep nothing of an answer, and put back only after an answer of at most {@link
+   * #MAX_KEPT_ELEMENTS} parts and extra fields (their lists keep their capacity).
+   */
+  static final class KeptBuilder {
+    final ImmutableChatResponse.Builder response = ChatResponse.builder();
+    final ArrayList<ContentPart> content = new ArrayList<>(2);
+
+    static final ThreadLocal<KeptBuilder[]> SLOT =
+        ThreadLocal.withInitial(() -> new KeptBuilder[1]);
+
+    /** What this thread keeps, or null (tests). */
+    static KeptBuilder kept() {
+      return SLOT.get()[0];
+    }
+
+    static KeptBuilder borrow(KeptBuilder[] slot) {
+      KeptBuilder kept = slot[0];
+      if (kept == null) {
+        return new KeptBuilder();
+      }
+      slot[0] = null;
+      return kept;
+    }
+
+    void giveBack(KeptBuilder[] slot, int parts, int extraFields) {
+      response.clear();
+      content.clear();
+      if (slot[0] == null && parts <= MAX_KEPT_ELEMENTS && extraFields <= MAX_KEPT_ELEMENTS) {
+        slot[0] = this;
+      }
+    }
+  }
+
+  static final int MAX_KEPT_ELEMENTS = 256;
+
+  /**
    * The streaming reader: the answer, or null when it is not a plain answer (no {@code output}
    * message, not an object), which the tree reader then refuses with its message.
    */
@@ -195,6 +234,19 @@ public final class ConverseCodec {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       return null;
     }
+    KeptBuilder[] slot = KeptBuilder.SLOT.get();
+    KeptBuilder kept = KeptBuilder.borrow(slot);
+    ChatResponse answer = readResponse(p, body, model, provider, kept);
+    kept.giveBack(
+        slot,
+        answer == null ? 0 : answer.content().size(),
+        answer == null ? 0 : answer.extraFields().size());
+    return answer;
+  }
+
+  private static ChatResponse readResponse(
+      JsonParser p, WireJson.Input body, String model, String provider, KeptBuilder kept)
+      throws IOException {
     List<ContentPart> content = null;
     String rawStop = null;
     Usage usage = null;
@@ -205,7 +257,7 @@ public final class ConverseCodec {
       JsonToken value = p.nextToken();
       switch (field) {
         case "output":
-          content = readOutput(p, body);
+          content = readOutput(p, body, kept.content);
           break;
         case "stopReason":
           rawStop = value == JsonToken.VALUE_STRING ? FastJsonFactory.identifier(p) : null;
@@ -238,7 +290,7 @@ public final class ConverseCodec {
       return null;
     }
     ImmutableChatResponse.Builder response =
-        ChatResponse.builder()
+        kept.response
             .id(WireJson.generatedMessageId())
             .model(model)
             .provider(provider)
@@ -257,9 +309,12 @@ public final class ConverseCodec {
     return response.build();
   }
 
-  /** {@code output}: the content of its {@code message}, or null when it has no message object. */
-  private static List<ContentPart> readOutput(JsonParser p, WireJson.Input body)
-      throws IOException {
+  /**
+   * {@code output}: the content of its {@code message} (in {@code parts}, cleared first), or null
+   * when it has no message object.
+   */
+  private static List<ContentPart> readOutput(
+      JsonParser p, WireJson.Input body, List<ContentPart> parts) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
       return null;
@@ -278,7 +333,8 @@ public final class ConverseCodec {
         p.skipChildren();
         continue;
       }
-      content = new ArrayList<>(2); // mostly one part: no room for ten
+      content = parts;
+      content.clear();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String messageField = p.currentName();
         JsonToken messageValue = p.nextToken();

@@ -5,6 +5,9 @@ import static dev.aperture.bedrock.codec.JsonAssertions.bytes;
 import static dev.aperture.bedrock.codec.JsonAssertions.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +22,7 @@ import dev.aperture.chat.Tool;
 import dev.aperture.chat.ToolChoice;
 import dev.aperture.chat.Usage;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -561,6 +565,75 @@ class ConverseCodecTest {
     assertEquals("bedrock-us", response.provider());
     assertEquals(812L, response.latencyMillis().orElseThrow());
     assertTrue(response.id().startsWith("msg_"), response.id());
+  }
+
+  /**
+   * The thread keeps its answer builder and part list between answers: nothing of one answer may
+   * show in the next or stay in them, an answer of more parts than they keep room for is not kept,
+   * and a read that fails drops them.
+   */
+  @Test
+  void theKeptAnswerBuilderCarriesNothingOverAndIsBounded() {
+    String rich =
+        """
+        {"output": {"message": {"role": "assistant", "content": [
+           {"reasoningContent": {"reasoningText": {"text": "hmm", "signature": "sig"}}},
+           {"text": "Let me check."}, {"toolUse": {"toolUseId": "tu_9", "name": "f"}}]}},
+         "stopReason": "tool_use", "usage": {"inputTokens": 12, "outputTokens": 30},
+         "metrics": {"latencyMs": 812}, "additionalModelResponseFields": {"a": 1}}
+        """;
+    ChatResponse first = codec.decodeResponse(bytes(rich), "m", "p");
+    assertEquals(3, first.content().size());
+    assertEquals(Map.of("a", "1"), first.extraFields());
+    ConverseCodec.KeptBuilder kept = ConverseCodec.KeptBuilder.kept();
+    assertNotNull(kept, "kept after an answer");
+    assertTrue(kept.content.isEmpty());
+    Usage none = Usage.ZERO;
+    assertEquals(
+        ChatResponse.builder()
+            .id("i")
+            .model("m")
+            .provider("p")
+            .stopReason(StopReason.OTHER)
+            .usage(none)
+            .build(),
+        kept.response
+            .id("i")
+            .model("m")
+            .provider("p")
+            .stopReason(StopReason.OTHER)
+            .usage(none)
+            .build());
+    kept.response.clear();
+
+    ChatResponse plain =
+        codec.decodeResponse(
+            bytes("{\"output\": {\"message\": {\"content\": [{\"text\": \"Hi\"}]}}}"), "m2", "p2");
+    assertEquals(List.of(new ContentPart.Text("Hi")), plain.content());
+    assertTrue(plain.latencyMillis().isEmpty());
+    assertEquals(plain.stopReason().wireName(), plain.rawStopReason()); // not tool_use
+    assertTrue(plain.extraFields().isEmpty());
+    assertEquals(Usage.ZERO, plain.usage());
+    assertSame(kept, ConverseCodec.KeptBuilder.kept(), "the same builder, lent and back");
+
+    StringBuilder parts = new StringBuilder();
+    for (int i = 0; i <= ConverseCodec.MAX_KEPT_ELEMENTS; i++) {
+      parts.append(i == 0 ? "" : ", ").append("{\"text\": \"t").append(i).append("\"}");
+    }
+    ChatResponse large =
+        codec.decodeResponse(
+            bytes("{\"output\": {\"message\": {\"content\": [" + parts + "]}}}"), "m", "p");
+    assertEquals(ConverseCodec.MAX_KEPT_ELEMENTS + 1, large.content().size());
+    assertNull(ConverseCodec.KeptBuilder.kept(), "not kept after 257 parts");
+
+    assertEquals(first.content(), codec.decodeResponse(bytes(rich), "m", "p").content());
+    assertNotNull(ConverseCodec.KeptBuilder.kept());
+    assertThrows(
+        RuntimeException.class,
+        () ->
+            codec.decodeResponse(
+                bytes(rich.replace("\"metrics\"", "\"metrics\" garbage")), "m", "p"));
+    assertNull(ConverseCodec.KeptBuilder.kept(), "dropped by a read that failed");
   }
 
   @Test
