@@ -115,7 +115,8 @@ public final class SessionFingerprint {
 
     String get(String system, String user) {
       Entry e = slots.get(slot(system, user));
-      return e != null && Objects.equals(e.system, system) && Objects.equals(e.user, user)
+      // the user text first: conversations that share a system prompt differ there
+      return e != null && Objects.equals(e.user, user) && Objects.equals(e.system, system)
           ? e.id
           : null;
     }

@@ -55,6 +55,51 @@ class SessionFingerprintTest {
     }
   }
 
+  /**
+   * The text is encoded straight into the 4 KiB buffer: runs of every length class before and after
+   * one-, two-, three- and four-byte chars and lone surrogates, so that each kind of sequence meets
+   * the buffer's edge, give the digest of {@code getBytes(UTF_8)}.
+   */
+  @Test
+  void everyKindOfCharAroundTheBufferEdge() throws Exception {
+    String[] others = {
+      "",
+      "é",
+      "😀",
+      "\uD83D",
+      "\uDE00",
+      "\uD83D\uD83D",
+      "日",
+      "\u07FF\u0800",
+      "\uD840\uDC0B",
+      "\uDBFF\uDFFF"
+    };
+    int[] lengths = {
+      0, 1, 7, 1023, 1024, 2048, 4089, 4090, 4091, 4092, 4093, 4094, 4095, 4096, 4097, 5000
+    };
+    for (int n : lengths) {
+      String ascii = "abcdefghij".repeat(n / 10 + 1).substring(0, n);
+      for (String other : others) {
+        for (String text : new String[] {ascii + other, ascii + other + ascii, other + ascii}) {
+          assertEquals(expected(text), SessionFingerprint.fingerprint(text), n + " " + other);
+        }
+      }
+    }
+    java.util.Random random = new java.util.Random(42);
+    for (int k = 0; k < 2_000; k++) {
+      StringBuilder b = new StringBuilder();
+      for (int run = random.nextInt(6); run >= 0; run--) {
+        int len = random.nextInt(random.nextBoolean() ? 40 : 3_000);
+        for (int i = 0; i < len; i++) {
+          b.append((char) (' ' + random.nextInt(95)));
+        }
+        b.append(others[random.nextInt(others.length)]);
+      }
+      String text = b.toString();
+      assertEquals(expected(text), SessionFingerprint.fingerprint(text), "case " + k);
+    }
+  }
+
   @Test
   void sessionIdHashesSystemPromptsAndTheFirstUserMessage() throws Exception {
     ChatRequest r =
