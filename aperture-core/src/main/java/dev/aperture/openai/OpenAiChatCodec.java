@@ -106,9 +106,10 @@ public final class OpenAiChatCodec {
    * object identity (so only the same objects, not the same text, find them); the session id keeps
    * the system prompt and first user message of 64 recent conversations, keyed by their text, to
    * skip hashing them again (the id is a digest of that text anyway). Each thread keeps a JSON
-   * parser and generator and a request and an answer builder, which keep nothing of a request or
-   * answer between uses but the last few model ids and stop reasons read. Jackson's field-name
-   * tables and buffer pools work as they do for any Jackson parser.
+   * parser and generator, a request builder (for this decoder) and an answer builder (for the
+   * Converse answer reader), which keep nothing of a request or answer between uses but the last
+   * few model ids and stop reasons read. Jackson's field-name tables and buffer pools work as they
+   * do for any Jackson parser.
    */
   public static OpenAiChatCodec create() {
     return new OpenAiChatCodec(Clock.systemUTC(), true);

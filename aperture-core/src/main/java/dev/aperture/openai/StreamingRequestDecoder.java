@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Fields may come in any order: values that depend on each other (a message's role and its
  * content, {@code tool_choice} and {@code tools}, {@code stream} and {@code stream_options}) are
  * collected first and checked when their object ends. No error message or path is built here.
- * Stateless and thread-safe.
+ * Thread-safe: its caches of recent values are shared and bounded, and each thread keeps a request
+ * builder of its own ({@link #KEPT_BUILDER}).
  */
 final class StreamingRequestDecoder {
   /** Thrown to give up; never escapes {@link #decode}. Shared, without a stack trace. */

@@ -75,8 +75,9 @@ public final class ModelRouterBuilder {
   }
 
   /**
-   * The HTTP client to share (its connection pool and dispatcher). Timeouts set on this builder are
-   * applied to a derived client; the one handed in is not closed by the router.
+   * The HTTP client to share (its connection pool and dispatcher). This builder's timeouts
+   * (connect, read, write and call, set or default) are applied to a derived client; the one handed
+   * in is not closed by the router.
    */
   public ModelRouterBuilder httpClient(OkHttpClient client) {
     this.httpClient = Objects.requireNonNull(client, "client");
@@ -142,7 +143,8 @@ public final class ModelRouterBuilder {
   }
 
   /**
-   * Longest stall while sending a request's bytes; default: the read timeout.
+   * Longest stall while sending a request's bytes; default: the read timeout, or, when that is zero
+   * (none), the write timeout of the client the router starts from (OkHttp's default: 10 s).
    *
    * <p>Kept no shorter than the read timeout unless there is a reason: Okio keeps the deadlines of
    * all pending reads and writes in one queue watched by one thread, and a write whose deadline
@@ -153,6 +155,15 @@ public final class ModelRouterBuilder {
   public ModelRouterBuilder writeTimeout(Duration timeout) {
     this.writeTimeout = Objects.requireNonNull(timeout, "timeout");
     return this;
+  }
+
+  private Duration writeTimeout(OkHttpClient base) {
+    if (writeTimeout != null) {
+      return writeTimeout;
+    }
+    // Without a read deadline no read waits in Okio's queue, and a write deadline cannot overtake
+    // one: the client's own write timeout stays, rather than none at all.
+    return readTimeout.isZero() ? Duration.ofMillis(base.writeTimeoutMillis()) : readTimeout;
   }
 
   /** Limit on one whole attempt, from request to last byte; default zero (none). */
@@ -186,7 +197,7 @@ public final class ModelRouterBuilder {
         base.newBuilder()
             .connectTimeout(connectTimeout)
             .readTimeout(readTimeout)
-            .writeTimeout(writeTimeout != null ? writeTimeout : readTimeout)
+            .writeTimeout(writeTimeout(base))
             .callTimeout(callTimeout)
             .build();
     return new SnapshotRouter(

@@ -134,8 +134,9 @@ class ModelRouterHttpClientTest {
   }
 
   /**
-   * The write timeout follows the read timeout unless set: a shorter write deadline than the reads
-   * in flight would wake Okio's watchdog thread on many calls.
+   * The write timeout follows the read timeout unless set (a shorter write deadline than the reads
+   * in flight would wake Okio's watchdog thread on many calls), or, without a read timeout, stays
+   * the client's own; every timeout of the builder is applied to a client handed in.
    */
   @Test
   void theWriteTimeoutFollowsTheReadTimeoutUnlessSet() {
@@ -168,6 +169,24 @@ class ModelRouterHttpClientTest {
     assertEquals(7_000, client.writeTimeoutMillis());
     assertEquals(3_000, client.connectTimeoutMillis());
     assertEquals(99_000, client.callTimeoutMillis());
+    router.close();
+
+    // no read timeout: writes keep the client's own timeout rather than none
+    router =
+        ModelRouter.builder(config())
+            .addProviderFactory(capturing)
+            .httpClient(own.newBuilder().writeTimeout(Duration.ofSeconds(5)).build())
+            .readTimeout(Duration.ZERO)
+            .build();
+    assertEquals(0, handedOut.get().readTimeoutMillis());
+    assertEquals(5_000, handedOut.get().writeTimeoutMillis());
+    router.close();
+    router =
+        ModelRouter.builder(config())
+            .addProviderFactory(capturing)
+            .readTimeout(Duration.ZERO)
+            .build();
+    assertEquals(10_000, handedOut.get().writeTimeoutMillis()); // OkHttp's default
   }
 
   /** Sixteen calls in flight at once; each returns after its response body is read and closed. */

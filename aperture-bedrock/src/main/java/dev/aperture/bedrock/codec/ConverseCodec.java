@@ -190,12 +190,17 @@ public final class ConverseCodec {
    * Each thread's answer builder and content list, so that an answer does not make a builder, its
    * empty collections and a list of parts only to copy them (about 0.25 KB). Taken out of the slot
    * while an answer is read (so a read that fails drops them), cleared before they go back, so they
-   * keep nothing of an answer, and put back only after an answer of at most {@link
-   * #MAX_KEPT_ELEMENTS} parts and extra fields (their lists keep their capacity).
+   * keep nothing of an answer, and put back only if neither the list nor the builder held more than
+   * {@link #MAX_KEPT_ELEMENTS} parts or extra fields (they keep their capacity).
    */
   static final class KeptBuilder {
     final ImmutableChatResponse.Builder response = ChatResponse.builder();
     final ArrayList<ContentPart> content = new ArrayList<>(2);
+
+    /**
+     * The most parts {@link #content} held while this answer was read (a repeated key clears it).
+     */
+    int largest;
 
     static final ThreadLocal<KeptBuilder[]> SLOT =
         ThreadLocal.withInitial(() -> new KeptBuilder[1]);
@@ -214,10 +219,12 @@ public final class ConverseCodec {
       return kept;
     }
 
-    void giveBack(KeptBuilder[] slot, int parts, int extraFields) {
+    void giveBack(KeptBuilder[] slot, int extraFields) {
       response.clear();
       content.clear();
-      if (slot[0] == null && parts <= MAX_KEPT_ELEMENTS && extraFields <= MAX_KEPT_ELEMENTS) {
+      boolean small = largest <= MAX_KEPT_ELEMENTS && extraFields <= MAX_KEPT_ELEMENTS;
+      largest = 0;
+      if (slot[0] == null && small) {
         slot[0] = this;
       }
     }
@@ -237,10 +244,7 @@ public final class ConverseCodec {
     KeptBuilder[] slot = KeptBuilder.SLOT.get();
     KeptBuilder kept = KeptBuilder.borrow(slot);
     ChatResponse answer = readResponse(p, body, model, provider, kept);
-    kept.giveBack(
-        slot,
-        answer == null ? 0 : answer.content().size(),
-        answer == null ? 0 : answer.extraFields().size());
+    kept.giveBack(slot, answer == null ? 0 : answer.extraFields().size());
     return answer;
   }
 
@@ -257,7 +261,7 @@ public final class ConverseCodec {
       JsonToken value = p.nextToken();
       switch (field) {
         case "output":
-          content = readOutput(p, body, kept.content);
+          content = readOutput(p, body, kept);
           break;
         case "stopReason":
           rawStop = value == JsonToken.VALUE_STRING ? FastJsonFactory.identifier(p) : null;
@@ -310,11 +314,11 @@ public final class ConverseCodec {
   }
 
   /**
-   * {@code output}: the content of its {@code message} (in {@code parts}, cleared first), or null
-   * when it has no message object.
+   * {@code output}: the content of its {@code message} (in {@code kept}'s list, cleared first), or
+   * null when it has no message object.
    */
-  private static List<ContentPart> readOutput(
-      JsonParser p, WireJson.Input body, List<ContentPart> parts) throws IOException {
+  private static List<ContentPart> readOutput(JsonParser p, WireJson.Input body, KeptBuilder kept)
+      throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
       return null;
@@ -333,7 +337,7 @@ public final class ConverseCodec {
         p.skipChildren();
         continue;
       }
-      content = parts;
+      content = kept.content;
       content.clear();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String messageField = p.currentName();
@@ -357,6 +361,7 @@ public final class ConverseCodec {
             content.add(part);
           }
         }
+        kept.largest = Math.max(kept.largest, content.size());
       }
     }
     return content;

@@ -625,6 +625,19 @@ class ConverseCodecTest {
             bytes("{\"output\": {\"message\": {\"content\": [" + parts + "]}}}"), "m", "p");
     assertEquals(ConverseCodec.MAX_KEPT_ELEMENTS + 1, large.content().size());
     assertNull(ConverseCodec.KeptBuilder.kept(), "not kept after 257 parts");
+    codec.decodeResponse(bytes(rich), "m", "p");
+    assertNotNull(ConverseCodec.KeptBuilder.kept());
+    // the list grew to 257 before a repeated key emptied it: its capacity counts, not the answer
+    ChatResponse repeated =
+        codec.decodeResponse(
+            bytes(
+                "{\"output\": {\"message\": {\"content\": ["
+                    + parts
+                    + "], \"content\": [{\"text\": \"x\"}]}}}"),
+            "m",
+            "p");
+    assertEquals(List.of(new ContentPart.Text("x")), repeated.content());
+    assertNull(ConverseCodec.KeptBuilder.kept(), "not kept after a list of 257 parts was emptied");
 
     assertEquals(first.content(), codec.decodeResponse(bytes(rich), "m", "p").content());
     assertNotNull(ConverseCodec.KeptBuilder.kept());
