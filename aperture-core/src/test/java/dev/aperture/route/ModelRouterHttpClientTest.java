@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -140,53 +141,43 @@ class ModelRouterHttpClientTest {
    */
   @Test
   void theWriteTimeoutFollowsTheReadTimeoutUnlessSet() {
-    router = ModelRouter.builder(config()).addProviderFactory(capturing).build();
-    assertEquals(300_000, handedOut.get().readTimeoutMillis());
-    assertEquals(300_000, handedOut.get().writeTimeoutMillis());
-    router.close();
+    OkHttpClient client = clientOf(b -> b);
+    assertEquals(300_000, client.readTimeoutMillis());
+    assertEquals(300_000, client.writeTimeoutMillis());
 
     OkHttpClient own = new OkHttpClient(); // OkHttp's default write timeout is 10 s
-    router =
-        ModelRouter.builder(config())
-            .addProviderFactory(capturing)
-            .httpClient(own)
-            .readTimeout(Duration.ofSeconds(42))
-            .build();
-    assertEquals(42_000, handedOut.get().readTimeoutMillis());
-    assertEquals(42_000, handedOut.get().writeTimeoutMillis());
-    router.close();
+    client = clientOf(b -> b.httpClient(own).readTimeout(Duration.ofSeconds(42)));
+    assertEquals(42_000, client.readTimeoutMillis());
+    assertEquals(42_000, client.writeTimeoutMillis());
 
-    router =
-        ModelRouter.builder(config())
-            .addProviderFactory(capturing)
-            .readTimeout(Duration.ofSeconds(42))
-            .writeTimeout(Duration.ofSeconds(7))
-            .connectTimeout(Duration.ofSeconds(3))
-            .callTimeout(Duration.ofSeconds(99))
-            .build();
-    OkHttpClient client = handedOut.get();
+    client =
+        clientOf(
+            b ->
+                b.readTimeout(Duration.ofSeconds(42))
+                    .writeTimeout(Duration.ofSeconds(7))
+                    .connectTimeout(Duration.ofSeconds(3))
+                    .callTimeout(Duration.ofSeconds(99)));
     assertEquals(42_000, client.readTimeoutMillis());
     assertEquals(7_000, client.writeTimeoutMillis());
     assertEquals(3_000, client.connectTimeoutMillis());
     assertEquals(99_000, client.callTimeoutMillis());
-    router.close();
 
     // no read timeout: writes keep the client's own timeout rather than none
-    router =
-        ModelRouter.builder(config())
-            .addProviderFactory(capturing)
-            .httpClient(own.newBuilder().writeTimeout(Duration.ofSeconds(5)).build())
-            .readTimeout(Duration.ZERO)
-            .build();
-    assertEquals(0, handedOut.get().readTimeoutMillis());
-    assertEquals(5_000, handedOut.get().writeTimeoutMillis());
-    router.close();
-    router =
-        ModelRouter.builder(config())
-            .addProviderFactory(capturing)
-            .readTimeout(Duration.ZERO)
-            .build();
-    assertEquals(10_000, handedOut.get().writeTimeoutMillis()); // OkHttp's default
+    OkHttpClient fiveSeconds = own.newBuilder().writeTimeout(Duration.ofSeconds(5)).build();
+    client = clientOf(b -> b.httpClient(fiveSeconds).readTimeout(Duration.ZERO));
+    assertEquals(0, client.readTimeoutMillis());
+    assertEquals(5_000, client.writeTimeoutMillis());
+    client = clientOf(b -> b.readTimeout(Duration.ZERO));
+    assertEquals(10_000, client.writeTimeoutMillis()); // OkHttp's default
+  }
+
+  /** The client a router built with {@code setup} hands its providers (the last router closed). */
+  private OkHttpClient clientOf(UnaryOperator<ModelRouterBuilder> setup) {
+    if (router != null) {
+      router.close();
+    }
+    router = setup.apply(ModelRouter.builder(config()).addProviderFactory(capturing)).build();
+    return handedOut.get();
   }
 
   /** Sixteen calls in flight at once; each returns after its response body is read and closed. */
