@@ -14,6 +14,7 @@ import org.immutables.value.Value;
     depluralize = true,
     visibility = Value.Style.ImplementationVisibility.PUBLIC,
     defaults = @Value.Immutable(copy = true),
+    clearBuilder = true,
     unsafeDefaultAndDerived = true)
 public abstract class Usage {
   /** A call that used no tokens. */

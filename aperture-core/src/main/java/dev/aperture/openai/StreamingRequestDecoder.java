@@ -12,6 +12,7 @@ import dev.aperture.chat.Role;
 import dev.aperture.chat.Tool;
 import dev.aperture.chat.ToolChoice;
 import dev.aperture.internal.FastJsonFactory;
+import dev.aperture.internal.KeptPerThread;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -138,34 +139,23 @@ final class StreamingRequestDecoder {
    * have at most {@link #MAX_KEPT_ELEMENTS} elements each (they keep their capacity). A decode that
    * declines drops it.
    */
-  private static final ThreadLocal<ImmutableChatRequest.Builder[]> KEPT_BUILDER =
-      ThreadLocal.withInitial(() -> new ImmutableChatRequest.Builder[1]);
+  private static final KeptPerThread<ImmutableChatRequest.Builder> KEPT_BUILDER =
+      new KeptPerThread<>(ChatRequest::builder);
 
   static final int MAX_KEPT_ELEMENTS = 256;
 
   /** The builder this thread keeps, or null (tests). */
   static ImmutableChatRequest.Builder keptBuilder() {
-    return KEPT_BUILDER.get()[0];
+    return KEPT_BUILDER.kept();
   }
 
-  private static ImmutableChatRequest.Builder borrowBuilder(ImmutableChatRequest.Builder[] slot) {
-    ImmutableChatRequest.Builder b = slot[0];
-    if (b == null) {
-      return ChatRequest.builder();
-    }
-    slot[0] = null;
-    return b;
-  }
-
-  private static void giveBack(
-      ImmutableChatRequest.Builder[] slot, ImmutableChatRequest.Builder b, ChatRequest built) {
-    if (slot[0] == null
-        && built.messages().size() <= MAX_KEPT_ELEMENTS
+  private static void giveBack(Object[] slot, ImmutableChatRequest.Builder b, ChatRequest built) {
+    if (built.messages().size() <= MAX_KEPT_ELEMENTS
         && built.tools().size() <= MAX_KEPT_ELEMENTS
         && built.stopSequences().size() <= MAX_KEPT_ELEMENTS
         && built.metadata().size() <= MAX_KEPT_ELEMENTS
         && built.extraFields().size() <= MAX_KEPT_ELEMENTS) {
-      slot[0] = b.clear();
+      KEPT_BUILDER.giveBack(slot, b.clear());
     }
   }
 
@@ -242,8 +232,8 @@ final class StreamingRequestDecoder {
       }
       String model = null;
       // the messages go straight into the builder: no list of them to copy
-      ImmutableChatRequest.Builder[] slot = KEPT_BUILDER.get();
-      ImmutableChatRequest.Builder r = borrowBuilder(slot);
+      Object[] slot = KEPT_BUILDER.slot();
+      ImmutableChatRequest.Builder r = KEPT_BUILDER.borrow(slot);
       boolean hasMessages = false;
       List<Tool> tools = null;
       int toolChoiceKind = -1; // a ToolChoice.Kind ordinal

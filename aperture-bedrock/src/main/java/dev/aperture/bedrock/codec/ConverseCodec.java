@@ -16,6 +16,7 @@ import dev.aperture.chat.ToolChoice;
 import dev.aperture.chat.Usage;
 import dev.aperture.internal.FastJsonFactory;
 import dev.aperture.internal.JsonText;
+import dev.aperture.internal.KeptPerThread;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -202,30 +203,16 @@ public final class ConverseCodec {
      */
     int largest;
 
-    static final ThreadLocal<KeptBuilder[]> SLOT =
-        ThreadLocal.withInitial(() -> new KeptBuilder[1]);
+    static final KeptPerThread<KeptBuilder> KEPT = new KeptPerThread<>(KeptBuilder::new);
 
-    /** What this thread keeps, or null (tests). */
-    static KeptBuilder kept() {
-      return SLOT.get()[0];
-    }
-
-    static KeptBuilder borrow(KeptBuilder[] slot) {
-      KeptBuilder kept = slot[0];
-      if (kept == null) {
-        return new KeptBuilder();
-      }
-      slot[0] = null;
-      return kept;
-    }
-
-    void giveBack(KeptBuilder[] slot, int extraFields) {
+    /** Clears both and keeps them unless they held too much. */
+    void giveBack(Object[] slot, int extraFields) {
       response.clear();
       content.clear();
       boolean small = largest <= MAX_KEPT_ELEMENTS && extraFields <= MAX_KEPT_ELEMENTS;
       largest = 0;
-      if (slot[0] == null && small) {
-        slot[0] = this;
+      if (small) {
+        KEPT.giveBack(slot, this);
       }
     }
   }
@@ -241,8 +228,8 @@ public final class ConverseCodec {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       return null;
     }
-    KeptBuilder[] slot = KeptBuilder.SLOT.get();
-    KeptBuilder kept = KeptBuilder.borrow(slot);
+    Object[] slot = KeptBuilder.KEPT.slot();
+    KeptBuilder kept = KeptBuilder.KEPT.borrow(slot);
     ChatResponse answer = readResponse(p, body, model, provider, kept);
     kept.giveBack(slot, answer == null ? 0 : answer.extraFields().size());
     return answer;

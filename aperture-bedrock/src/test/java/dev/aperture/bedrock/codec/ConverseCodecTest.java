@@ -585,7 +585,7 @@ class ConverseCodecTest {
     ChatResponse first = codec.decodeResponse(bytes(rich), "m", "p");
     assertEquals(3, first.content().size());
     assertEquals(Map.of("a", "1"), first.extraFields());
-    ConverseCodec.KeptBuilder kept = ConverseCodec.KeptBuilder.kept();
+    ConverseCodec.KeptBuilder kept = ConverseCodec.KeptBuilder.KEPT.kept();
     assertNotNull(kept, "kept after an answer");
     assertTrue(kept.content.isEmpty());
     Usage none = Usage.ZERO;
@@ -614,7 +614,7 @@ class ConverseCodecTest {
     assertEquals(plain.stopReason().wireName(), plain.rawStopReason()); // not tool_use
     assertTrue(plain.extraFields().isEmpty());
     assertEquals(Usage.ZERO, plain.usage());
-    assertSame(kept, ConverseCodec.KeptBuilder.kept(), "the same builder, lent and back");
+    assertSame(kept, ConverseCodec.KeptBuilder.KEPT.kept(), "the same builder, lent and back");
 
     StringBuilder parts = new StringBuilder();
     for (int i = 0; i <= ConverseCodec.MAX_KEPT_ELEMENTS; i++) {
@@ -624,9 +624,9 @@ class ConverseCodecTest {
         codec.decodeResponse(
             bytes("{\"output\": {\"message\": {\"content\": [" + parts + "]}}}"), "m", "p");
     assertEquals(ConverseCodec.MAX_KEPT_ELEMENTS + 1, large.content().size());
-    assertNull(ConverseCodec.KeptBuilder.kept(), "not kept after 257 parts");
+    assertNull(ConverseCodec.KeptBuilder.KEPT.kept(), "not kept after 257 parts");
     codec.decodeResponse(bytes(rich), "m", "p");
-    assertNotNull(ConverseCodec.KeptBuilder.kept());
+    assertNotNull(ConverseCodec.KeptBuilder.KEPT.kept());
     // the list grew to 257 before a repeated key emptied it: its capacity counts, not the answer
     ChatResponse repeated =
         codec.decodeResponse(
@@ -637,16 +637,17 @@ class ConverseCodecTest {
             "m",
             "p");
     assertEquals(List.of(new ContentPart.Text("x")), repeated.content());
-    assertNull(ConverseCodec.KeptBuilder.kept(), "not kept after a list of 257 parts was emptied");
+    assertNull(
+        ConverseCodec.KeptBuilder.KEPT.kept(), "not kept after a list of 257 parts was emptied");
 
     assertEquals(first.content(), codec.decodeResponse(bytes(rich), "m", "p").content());
-    assertNotNull(ConverseCodec.KeptBuilder.kept());
+    assertNotNull(ConverseCodec.KeptBuilder.KEPT.kept());
     assertThrows(
         RuntimeException.class,
         () ->
             codec.decodeResponse(
                 bytes(rich.replace("\"metrics\"", "\"metrics\" garbage")), "m", "p"));
-    assertNull(ConverseCodec.KeptBuilder.kept(), "dropped by a read that failed");
+    assertNull(ConverseCodec.KeptBuilder.KEPT.kept(), "dropped by a read that failed");
   }
 
   @Test
