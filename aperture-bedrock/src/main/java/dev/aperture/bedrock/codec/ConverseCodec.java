@@ -19,11 +19,13 @@ import dev.aperture.internal.JsonText;
 import dev.aperture.internal.KeptPerThread;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -897,7 +899,32 @@ public final class ConverseCodec {
     if (tools.isEmpty() || (none && !prepared.historyHasToolBlocks())) {
       return;
     }
-    WireJson.startObject(g, F_TOOL_CONFIG);
+    g.writeFieldName(F_TOOL_CONFIG);
+    // An agent sends the same tools every turn, and RequestHygiene hands back the same prepared
+    // list for them: the value written for that list and choice the second time is kept, and
+    // copied from then on. (A list made afresh each time is never seen twice, so costs a marker.)
+    int slot = System.identityHashCode(tools) & (TOOL_CONFIG_SLOTS - 1);
+    ToolConfigJson kept = TOOL_CONFIGS[slot];
+    if (kept == null || kept.tools != tools || !Objects.equals(kept.choice, choice)) {
+      writeToolConfigValue(g, tools, choice, none);
+      TOOL_CONFIGS[slot] = new ToolConfigJson(tools, choice, null);
+      return;
+    }
+    SerializedString json = kept.json;
+    if (json == null) {
+      // Both factories write plain UTF-8 with Jackson's default escaping (surrogates escaped), so
+      // these bytes are the ones g would write, and valid UTF-8 that the String carries unchanged.
+      byte[] bytes = WireJson.write(v -> writeToolConfigValue(v, tools, choice, none));
+      json = new SerializedString(new String(bytes, StandardCharsets.UTF_8));
+      TOOL_CONFIGS[slot] = new ToolConfigJson(tools, choice, json);
+    }
+    g.writeRawValue(json);
+  }
+
+  private static void writeToolConfigValue(
+      JsonGenerator g, List<PreparedTool> tools, ToolChoice choice, boolean none)
+      throws IOException {
+    g.writeStartObject();
     WireJson.startArray(g, F_TOOLS);
     for (int i = 0; i < tools.size(); i++) { // indexed: no iterator per request
       PreparedTool tool = tools.get(i);
@@ -930,6 +957,22 @@ public final class ConverseCodec {
     }
     g.writeEndObject();
   }
+
+  /**
+   * Power of two. The lists are RequestHygiene's kept ones (at most 16, each of at most 256K chars
+   * of descriptions and schemas), so what is kept here is bounded by what it keeps.
+   */
+  private static final int TOOL_CONFIG_SLOTS = 16;
+
+  // Racy by design: a slot holds an immutable entry or null, and a lost update is only a miss.
+  private static final ToolConfigJson[] TOOL_CONFIGS = new ToolConfigJson[TOOL_CONFIG_SLOTS];
+
+  /**
+   * A prepared tools list (by identity), a tool choice, and the {@code toolConfig} value written
+   * for them (null: written once so far).
+   */
+  private record ToolConfigJson(
+      List<PreparedTool> tools, ToolChoice choice, SerializedString json) {}
 
   private static String where(int turn) {
     return turn < 0 ? "system" : "turn " + turn;

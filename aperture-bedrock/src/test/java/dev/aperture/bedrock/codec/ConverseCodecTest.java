@@ -3,6 +3,7 @@ package dev.aperture.bedrock.codec;
 import static dev.aperture.bedrock.codec.JsonAssertions.assertJson;
 import static dev.aperture.bedrock.codec.JsonAssertions.bytes;
 import static dev.aperture.bedrock.codec.JsonAssertions.tree;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aperture.chat.ChatRequest;
 import dev.aperture.chat.ChatResponse;
 import dev.aperture.chat.ContentPart;
@@ -187,6 +189,40 @@ class ConverseCodecTest {
         tree("{\"tools\": " + tools + ", \"toolChoice\": {\"tool\": {\"name\": \"get_time\"}}}"),
         tree(codec.encodeRequest(base.toolChoice(ToolChoice.tool("get_time")).build()))
             .get("toolConfig"));
+  }
+
+  @Test
+  void toolsSentEveryTurnAreWrittenTheSameEachTimeWithTheChoiceOfThatTurn() {
+    // the same Tool objects every turn, as an agent (or the OpenAI decoder's cache) sends them
+    List<Tool> tools =
+        List.of(
+            new Tool("get_weather", "M\u00e9t\u00e9o \ud83c\udf26 \"now\"\n", WEATHER_SCHEMA),
+            Tool.withoutParameters("get_time", ""));
+    ChatRequest auto =
+        request(Message.user("Weather?")).tools(tools).toolChoice(ToolChoice.AUTO).build();
+    ChatRequest pick =
+        request(Message.user("Weather?"))
+            .tools(tools)
+            .toolChoice(ToolChoice.tool("get_time"))
+            .build();
+    byte[] firstAuto = codec.encodeRequest(auto);
+    byte[] firstPick = codec.encodeRequest(pick);
+    for (int round = 0; round < 3; round++) { // written, written and kept, copied
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(firstAuto, codec.encodeRequest(auto));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(firstPick, codec.encodeRequest(pick));
+      }
+    }
+    JsonNode config = tree(codec.encodeRequest(auto)).get("toolConfig");
+    assertEquals(tree("{\"auto\": {}}"), config.get("toolChoice"));
+    assertEquals(
+        "M\u00e9t\u00e9o \ud83c\udf26 \"now\"\n",
+        config.at("/tools/0/toolSpec/description").asText());
+    assertEquals(
+        tree("{\"tool\": {\"name\": \"get_time\"}}"),
+        tree(codec.encodeRequest(pick)).get("toolConfig").get("toolChoice"));
   }
 
   @Test
