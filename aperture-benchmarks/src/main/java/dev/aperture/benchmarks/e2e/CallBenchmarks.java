@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The end-to-end calls of {@link EndToEndBenchmark} under JMH, on one thread, against the same
@@ -54,6 +55,26 @@ public class CallBenchmarks {
 
   @Benchmark
   public long rawOkHttpUnary() throws Exception {
+    return bed.raw.unary();
+  }
+
+  /**
+   * What {@link #rawOkHttpUnaryBusy} burns before each call, in JMH's {@code Blackhole.consumeCPU}
+   * tokens (1,500: about 2.4 µs on the README's machine).
+   */
+  @Param({"1500"})
+  public int busyTokens;
+
+  /**
+   * The floor plus work of the caller's own that touches no memory ({@code Blackhole.consumeCPU})
+   * before each call: at concurrency 16 ({@code -t 16 -p stubSpinUs=0}), where the two cores are
+   * saturated, it shows what each µs a client spends between its calls costs the machine in all,
+   * with no codec, cache or allocation involved (see "Where the time and the bytes go" in the
+   * benchmarks README).
+   */
+  @Benchmark
+  public long rawOkHttpUnaryBusy() throws Exception {
+    Blackhole.consumeCPU(busyTokens);
     return bed.raw.unary();
   }
 
