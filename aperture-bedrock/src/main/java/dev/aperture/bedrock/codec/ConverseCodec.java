@@ -19,13 +19,11 @@ import dev.aperture.internal.JsonText;
 import dev.aperture.internal.KeptPerThread;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -683,18 +681,30 @@ public final class ConverseCodec {
     WireJson.startArray(g, F_MESSAGES);
     for (int t = 0; t < turns.size(); t++) {
       Turn turn = turns.get(t);
-      g.writeStartObject();
-      g.writeFieldName(F_ROLE);
-      g.writeString(turn.isUser() ? V_USER : V_ASSISTANT);
-      WireJson.startArray(g, F_CONTENT);
-      for (ContentPart part : turn.parts()) {
-        writeBlock(g, part, t);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
+      TURNS.write(g, turn.parts(), turn.isUser(), t);
     }
     g.writeEndArray();
   }
+
+  private static void writeTurnValue(JsonGenerator g, List<ContentPart> parts, Boolean user, int t)
+      throws IOException {
+    g.writeStartObject();
+    g.writeFieldName(F_ROLE);
+    g.writeString(user ? V_USER : V_ASSISTANT);
+    WireJson.startArray(g, F_CONTENT);
+    for (int i = 0; i < parts.size(); i++) {
+      writeBlock(g, parts.get(i), t);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /**
+   * Turns written lately, by their part list and role: a turn of the plain path holds its message's
+   * own part list (256 turns of up to 16 KB kept, 4 MB at most).
+   */
+  private static final WrittenValues<List<ContentPart>, Boolean> TURNS =
+      new WrittenValues<>(256, 16 * 1024, ConverseCodec::writeTurnValue);
 
   private static void writeSystem(JsonGenerator g, List<ContentPart> system) throws IOException {
     if (system.isEmpty()) {
@@ -900,30 +910,12 @@ public final class ConverseCodec {
       return;
     }
     g.writeFieldName(F_TOOL_CONFIG);
-    // An agent sends the same tools every turn, and RequestHygiene hands back the same prepared
-    // list for them: the value written for that list and choice the second time is kept, and
-    // copied from then on. (A list made afresh each time is never seen twice, so costs a marker.)
-    int slot = System.identityHashCode(tools) & (TOOL_CONFIG_SLOTS - 1);
-    ToolConfigJson kept = TOOL_CONFIGS[slot];
-    if (kept == null || kept.tools != tools || !Objects.equals(kept.choice, choice)) {
-      writeToolConfigValue(g, tools, choice, none);
-      TOOL_CONFIGS[slot] = new ToolConfigJson(tools, choice, null);
-      return;
-    }
-    SerializedString json = kept.json;
-    if (json == null) {
-      // Both factories write plain UTF-8 with Jackson's default escaping (surrogates escaped), so
-      // these bytes are the ones g would write, and valid UTF-8 that the String carries unchanged.
-      byte[] bytes = WireJson.write(v -> writeToolConfigValue(v, tools, choice, none));
-      json = new SerializedString(new String(bytes, StandardCharsets.UTF_8));
-      TOOL_CONFIGS[slot] = new ToolConfigJson(tools, choice, json);
-    }
-    g.writeRawValue(json);
+    TOOL_CONFIGS.write(g, tools, choice, 0);
   }
 
   private static void writeToolConfigValue(
-      JsonGenerator g, List<PreparedTool> tools, ToolChoice choice, boolean none)
-      throws IOException {
+      JsonGenerator g, List<PreparedTool> tools, ToolChoice choice, int unused) throws IOException {
+    boolean none = choice != null && choice.kind() == ToolChoice.Kind.NONE;
     g.writeStartObject();
     WireJson.startArray(g, F_TOOLS);
     for (int i = 0; i < tools.size(); i++) { // indexed: no iterator per request
@@ -959,20 +951,12 @@ public final class ConverseCodec {
   }
 
   /**
-   * Power of two. The lists are RequestHygiene's kept ones (at most 16, each of at most 256K chars
-   * of descriptions and schemas), so what is kept here is bounded by what it keeps.
+   * {@code toolConfig} values written lately, by their prepared tools and tool choice: the prepared
+   * lists are RequestHygiene's kept ones (at most 16, each of at most 256K chars of descriptions
+   * and schemas), which bound what is kept here.
    */
-  private static final int TOOL_CONFIG_SLOTS = 16;
-
-  // Racy by design: a slot holds an immutable entry or null, and a lost update is only a miss.
-  private static final ToolConfigJson[] TOOL_CONFIGS = new ToolConfigJson[TOOL_CONFIG_SLOTS];
-
-  /**
-   * A prepared tools list (by identity), a tool choice, and the {@code toolConfig} value written
-   * for them (null: written once so far).
-   */
-  private record ToolConfigJson(
-      List<PreparedTool> tools, ToolChoice choice, SerializedString json) {}
+  private static final WrittenValues<List<PreparedTool>, ToolChoice> TOOL_CONFIGS =
+      new WrittenValues<>(16, Integer.MAX_VALUE, ConverseCodec::writeToolConfigValue);
 
   private static String where(int turn) {
     return turn < 0 ? "system" : "turn " + turn;

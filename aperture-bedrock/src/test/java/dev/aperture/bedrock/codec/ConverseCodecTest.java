@@ -205,16 +205,7 @@ class ConverseCodecTest {
             .tools(tools)
             .toolChoice(ToolChoice.tool("get_time"))
             .build();
-    byte[] firstAuto = codec.encodeRequest(auto);
-    byte[] firstPick = codec.encodeRequest(pick);
-    for (int round = 0; round < 3; round++) { // written, written and kept, copied
-      for (int i = 0; i < 3; i++) {
-        assertArrayEquals(firstAuto, codec.encodeRequest(auto));
-      }
-      for (int i = 0; i < 3; i++) {
-        assertArrayEquals(firstPick, codec.encodeRequest(pick));
-      }
-    }
+    assertEncodedAlikeEachTime(auto, pick);
     JsonNode config = tree(codec.encodeRequest(auto)).get("toolConfig");
     assertEquals(tree("{\"auto\": {}}"), config.get("toolChoice"));
     assertEquals(
@@ -223,6 +214,48 @@ class ConverseCodecTest {
     assertEquals(
         tree("{\"tool\": {\"name\": \"get_time\"}}"),
         tree(codec.encodeRequest(pick)).get("toolConfig").get("toolChoice"));
+  }
+
+  @Test
+  void aConversationResentEveryTurnIsWrittenTheSameWithEachTurnsOwnRole() {
+    // one part list as a user turn in one conversation and an assistant turn in another
+    List<ContentPart> shared =
+        Message.user("What would you recommend for a long train journey through the Alps?")
+            .content();
+    Message asUser = new Message(Role.USER, shared);
+    Message asAssistant = new Message(Role.ASSISTANT, shared);
+    assertSame(asUser.content(), asAssistant.content());
+    String tooLong = "All work and no play. ".repeat(1000); // a turn too large to keep
+    ChatRequest first =
+        request(asUser, Message.assistant("A novel."), Message.user(tooLong)).build();
+    ChatRequest second =
+        request(Message.user("Echo me."), asAssistant, Message.user("Thanks.")).build();
+    assertEncodedAlikeEachTime(first, second);
+    JsonNode firstTree = tree(codec.encodeRequest(first));
+    assertEquals("user", firstTree.at("/messages/0/role").asText());
+    assertEquals(tooLong, firstTree.at("/messages/2/content/0/text").asText());
+    JsonNode secondTree = tree(codec.encodeRequest(second));
+    assertEquals("assistant", secondTree.at("/messages/1/role").asText());
+    assertEquals(
+        "What would you recommend for a long train journey through the Alps?",
+        secondTree.at("/messages/1/content/0/text").asText());
+  }
+
+  /**
+   * Encodes {@code a} three times, then {@code b} three times, three rounds over (written, written
+   * and kept, copied from what was kept): each time to its first encoding's bytes.
+   */
+  private void assertEncodedAlikeEachTime(ChatRequest a, ChatRequest b) {
+    byte[] aBytes = codec.encodeRequest(a);
+    byte[] bBytes = codec.encodeRequest(b);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(aBytes, codec.encodeRequest(a));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(bBytes, codec.encodeRequest(b));
+      }
+    }
   }
 
   @Test
