@@ -639,7 +639,9 @@ final class RequestHygiene {
     SCHEMAS.put(tool.parametersJsonSchema(), normalised);
     if (!hasSurrogate(normalised)) {
       // (A lone surrogate cannot be encoded ahead; such a schema keeps the generator's handling.)
-      RAW_SCHEMAS.put(normalised, new SerializedString(normalised));
+      SerializedString raw = new SerializedString(normalised);
+      raw.asUnquotedUTF8(); // made before the map publishes it (SerializedString makes it lazily)
+      RAW_SCHEMAS.put(normalised, raw);
     }
     return normalised;
   }

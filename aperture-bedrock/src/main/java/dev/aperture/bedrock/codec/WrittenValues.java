@@ -65,6 +65,9 @@ final class WrittenValues<K, V> {
     byte[] bytes = WireJson.write(v -> writer.write(v, key, variant, index));
     SerializedString json = new SerializedString(new String(bytes, StandardCharsets.UTF_8));
     if (bytes.length <= maxBytes) {
+      // SerializedString makes its bytes lazily and publishes them without a barrier: made here,
+      // before the entry's final field freezes them, every thread that reads the entry sees them
+      json.asUnquotedUTF8();
       kept[slot] = new Entry(key, variant, json);
     }
     g.writeRawValue(json);
