@@ -112,9 +112,17 @@ final class StreamingRequestDecoder {
    * end. The cost is keeping recent prompt text in memory: 32 tool arrays of up to 256 KB and 256
    * messages of up to 16 KB, a few MB at most with the decoded values.
    */
-  private final RecentValues<List<Tool>> recentTools = new RecentValues<>(32, 256 * 1024, ']');
+  private final RecentValues<List<Tool>> recentTools =
+      new RecentValues<>(32, 256 * 1024, ']', false);
 
-  private final RecentValues<Message> recentMessages = new RecentValues<>(256, 16 * 1024, '}');
+  /**
+   * Messages are kept the second time their bytes are seen: a conversation's history comes back
+   * every turn, but an application whose every request is a new single-turn prompt would otherwise
+   * copy each message into the cache to meet it never again. (Tools, the same for every request of
+   * an application, are kept at once.)
+   */
+  private final RecentValues<Message> recentMessages =
+      new RecentValues<>(256, 16 * 1024, '}', true);
 
   /** Whether the caches above are used; without them every request is decoded in full. */
   private final boolean remember;
@@ -1692,7 +1700,14 @@ final class StreamingRequestDecoder {
     private final AtomicReferenceArray<Entry<V>> entries;
     private final int maxBytes;
 
-    RecentValues(int slots, int maxBytes, char close) {
+    /**
+     * With keeping on second sight, a hash of the whole bytes of the value last seen once in each
+     * slot (never 0); null otherwise. Racy: a lost or mistaken mark only keeps a value later or
+     * sooner, and what is kept is always the value decoded from the bytes it is kept under.
+     */
+    private final int[] seenOnce;
+
+    RecentValues(int slots, int maxBytes, char close, boolean keepOnSecondSight) {
       if (Integer.bitCount(slots) != 1) {
         throw new IllegalArgumentException("slots must be a power of two");
       }
@@ -1700,6 +1715,7 @@ final class StreamingRequestDecoder {
       this.maxBytes = maxBytes;
       this.close = (byte) close;
       this.open = (byte) (close == ']' ? '[' : '{');
+      this.seenOnce = keepOnSecondSight ? new int[slots] : null;
     }
 
     /**
@@ -1737,10 +1753,18 @@ final class StreamingRequestDecoder {
     }
 
     void remember(byte[] b, int from, int to, int hash, V value) {
-      if (to - from <= maxBytes) {
-        entries.set(
-            hash & (entries.length() - 1), new Entry<>(Arrays.copyOfRange(b, from, to), value));
+      if (to - from > maxBytes) {
+        return;
       }
+      int slot = hash & (entries.length() - 1);
+      if (seenOnce != null) {
+        int whole = BytesCache.hash(b, from, to) | 1;
+        if (seenOnce[slot] != whole) {
+          seenOnce[slot] = whole; // the first sight: marked, not copied
+          return;
+        }
+      }
+      entries.set(slot, new Entry<>(Arrays.copyOfRange(b, from, to), value));
     }
   }
 

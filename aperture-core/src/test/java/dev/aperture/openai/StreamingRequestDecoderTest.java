@@ -261,6 +261,33 @@ class StreamingRequestDecoderTest {
   }
 
   @Test
+  void aMessageIsKeptTheSecondTimeItsBytesAreSeenAndToolsAtOnce() {
+    byte[] bytes =
+        json("{'model': 'm', 'messages': [{'role': 'user', 'content': 'Asked once, or twice?'}],"
+                + " 'tools': [{'type': 'function', 'function': {'name': 'get', 'parameters':"
+                + " {'type': 'object'}}}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    ChatRequest once = decoder.decodeStreaming(bytes).chatRequest();
+    ChatRequest twice = decoder.decodeStreaming(bytes).chatRequest();
+    ChatRequest thrice = decoder.decodeStreaming(bytes).chatRequest();
+    // a single-turn prompt seen once is only marked, not copied: read afresh the second time
+    assertEquals(once, twice);
+    assertNotSame(once.messages().get(0), twice.messages().get(0));
+    assertSame(twice.messages().get(0), thrice.messages().get(0));
+    // an application's tools come back with every request: kept the first time
+    assertSame(once.tools().get(0), twice.tools().get(0));
+    // another message is read as itself, and the kept one stays
+    byte[] other =
+        new String(bytes, StandardCharsets.UTF_8)
+            .replace("twice", "thrice")
+            .getBytes(StandardCharsets.UTF_8);
+    ChatRequest changed = decoder.decodeStreaming(other).chatRequest();
+    assertEquals("Asked once, or thrice?", changed.messages().get(0).text());
+    assertSame(
+        twice.messages().get(0), decoder.decodeStreaming(bytes).chatRequest().messages().get(0));
+  }
+
+  @Test
   void aConversationsHistoryIsReusedFromItsBytesAndNewMessagesAreRead() {
     String turn1 =
         "{'role': 'system', 'content': 'Be brief, naïvely.'}, {'role': 'user', 'content':"
