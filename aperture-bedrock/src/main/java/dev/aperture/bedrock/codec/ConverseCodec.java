@@ -116,7 +116,10 @@ public final class ConverseCodec {
   /**
    * Encodes {@code request} as a Converse body for {@code modelId} into {@code out} (left open),
    * e.g. straight into an HTTP client's buffer. After a {@link BedrockRequestException} {@code out}
-   * may hold part of a body: write into a buffer of your own and drop it then.
+   * may hold part of a body: write into a buffer of your own and drop it then. {@code out} may be
+   * handed arrays the codec keeps for later requests (the encodings of a conversation's turns and
+   * tools): it must not modify what it is given, as no {@code OutputStream} of the JDK or Okio
+   * does.
    *
    * @throws BedrockRequestException if the request cannot be expressed or would be refused
    * @throws IOException if {@code out} fails
@@ -681,7 +684,7 @@ public final class ConverseCodec {
     WireJson.startArray(g, F_MESSAGES);
     for (int t = 0; t < turns.size(); t++) {
       Turn turn = turns.get(t);
-      TURNS.write(g, turn.parts(), turn.isUser(), t);
+      TURNS.write(g, turn.parts(), turn.isUser(), t, isKeptTurnSize(turn.parts()));
     }
     g.writeEndArray();
   }
@@ -701,10 +704,30 @@ public final class ConverseCodec {
 
   /**
    * Turns written lately, by their part list and role: a turn of the plain path holds its message's
-   * own part list (256 turns of up to 16 KB kept, 4 MB at most).
+   * own part list, which comes back with every turn of its conversation. Only turns of text of at
+   * most {@link #MAX_KEPT_TURN_CHARS} chars are kept (up to 256, each as its JSON text and bytes of
+   * at most 8 KB: about 4 MB at most, besides the turns' own text); images, documents, tool blocks
+   * and longer text are written each time and leave no reference.
    */
   private static final WrittenValues<List<ContentPart>, Boolean> TURNS =
-      new WrittenValues<>(256, 16 * 1024, ConverseCodec::writeTurnValue);
+      new WrittenValues<>(256, 8 * 1024, ConverseCodec::writeTurnValue);
+
+  static final int MAX_KEPT_TURN_CHARS = 4096;
+
+  /** Whether a turn of these parts may be kept: text only, of at most MAX_KEPT_TURN_CHARS. */
+  static boolean isKeptTurnSize(List<ContentPart> parts) {
+    int chars = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      if (!(parts.get(i) instanceof ContentPart.Text text)) {
+        return false;
+      }
+      chars += text.text().length();
+      if (chars > MAX_KEPT_TURN_CHARS) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   private static void writeSystem(JsonGenerator g, List<ContentPart> system) throws IOException {
     if (system.isEmpty()) {
@@ -910,11 +933,24 @@ public final class ConverseCodec {
       return;
     }
     g.writeFieldName(F_TOOL_CONFIG);
-    TOOL_CONFIGS.write(g, tools, choice, 0);
+    TOOL_CONFIGS.write(g, tools, choice, 0, isKeptToolsSize(tools));
   }
 
+  /** Whether a tool configuration may be kept: its tools' text of at most 64K chars. */
+  static boolean isKeptToolsSize(List<PreparedTool> tools) {
+    long chars = 0;
+    for (int i = 0; i < tools.size(); i++) {
+      PreparedTool tool = tools.get(i);
+      chars += tool.name().length() + tool.description().length() + tool.schemaJson().length();
+    }
+    return chars <= MAX_KEPT_TOOLS_CHARS;
+  }
+
+  static final int MAX_KEPT_TOOLS_CHARS = 64 * 1024;
+
+  /** The {@code toolConfig} value ({@code index}, for errors, is not needed: tools are checked). */
   private static void writeToolConfigValue(
-      JsonGenerator g, List<PreparedTool> tools, ToolChoice choice, int unused) throws IOException {
+      JsonGenerator g, List<PreparedTool> tools, ToolChoice choice, int index) throws IOException {
     boolean none = choice != null && choice.kind() == ToolChoice.Kind.NONE;
     g.writeStartObject();
     WireJson.startArray(g, F_TOOLS);
@@ -951,12 +987,13 @@ public final class ConverseCodec {
   }
 
   /**
-   * {@code toolConfig} values written lately, by their prepared tools and tool choice: the prepared
-   * lists are RequestHygiene's kept ones (at most 16, each of at most 256K chars of descriptions
-   * and schemas), which bound what is kept here.
+   * {@code toolConfig} values written lately, by their prepared tools (the list RequestHygiene
+   * hands back for the same {@code Tool} objects) and tool choice: up to 8, of tools of at most
+   * {@link #MAX_KEPT_TOOLS_CHARS} chars, each kept as its JSON text and bytes of at most 128 KB
+   * (about 2 MB at most, besides the tools themselves).
    */
   private static final WrittenValues<List<PreparedTool>, ToolChoice> TOOL_CONFIGS =
-      new WrittenValues<>(16, Integer.MAX_VALUE, ConverseCodec::writeToolConfigValue);
+      new WrittenValues<>(8, 128 * 1024, ConverseCodec::writeToolConfigValue);
 
   private static String where(int turn) {
     return turn < 0 ? "system" : "turn " + turn;

@@ -3,19 +3,28 @@ package dev.aperture.bedrock.codec;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * JSON values an encoder writes again and again for the same object: a conversation resends its
  * tools and its history every turn, and the OpenAI decoder (or a caller's own history) hands them
  * back as the same objects. The value written for an object (compared by identity) and a variant
- * (compared with {@code equals}) the second time is kept, and copied from then on. An object met
- * once costs two reference stores; a value over the size limit is written each time.
+ * (compared with {@code equals}) the second time is kept, and copied from then on.
  *
- * <p>The kept bytes are the ones the encoders' generators write (plain UTF-8, Jackson's default
- * escaping, every surrogate escaped), so valid UTF-8, which the {@link SerializedString} carries
- * unchanged. The keys must be immutable, as the library's request objects are.
+ * <p>Only what the caller says may be kept is looked up or remembered at all (the encoders pass
+ * small text-only values); anything else is written as it comes and leaves no reference here. So
+ * what this holds is bounded by the caller's size test: at most {@code slots} kept values of at
+ * most {@code maxBytes} (each as a {@code String} and its UTF-8 bytes) and {@code slots} keys seen
+ * once. A value that comes out larger than {@code maxBytes}, or whose bytes would not survive the
+ * trip through a {@code String} unchanged, is remembered as one to write each time.
+ *
+ * <p>Each key has two places, its own slot and the one next to it, so that two values of one
+ * conversation that land on the same slot do not keep evicting each other. The kept bytes are
+ * handed to the generator's output stream, which must not modify what it is given (none of the
+ * library's streams does). The keys must be immutable, as the library's request objects are.
  */
 final class WrittenValues<K, V> {
   /** Writes the value of {@code key} in {@code variant}; {@code index} only places errors. */
@@ -23,24 +32,23 @@ final class WrittenValues<K, V> {
     void write(JsonGenerator g, K key, V variant, int index) throws IOException;
   }
 
-  /** A key, its variant, and the value written for them. */
+  /** A key, its variant, and the value written for them (null: too large, written each time). */
   private record Entry(Object key, Object variant, SerializedString json) {}
 
   // Racy by design: a slot holds an immutable entry or null, and a lost update is only a miss.
   private final Entry[] kept;
-  // The key and variant last written once in each slot: plain references, so that a value met once
-  // allocates nothing. A torn pair only makes a value kept early, and a kept value is always
-  // written
-  // from its own key and variant.
+  // The key and variant last written once in each slot: plain references, so that a value met
+  // once allocates nothing. A torn pair only makes a value kept early, and a kept value is always
+  // written from its own key and variant.
   private final Object[] seenKeys;
   private final Object[] seenVariants;
   private final int maxBytes;
   private final Writer<K, V> writer;
 
-  /** {@code slots}: a power of two; what is kept is at most {@code slots × maxBytes}. */
+  /** {@code slots}: a power of two, at least 2. */
   WrittenValues(int slots, int maxBytes, Writer<K, V> writer) {
-    if (Integer.bitCount(slots) != 1) {
-      throw new IllegalArgumentException("slots must be a power of two");
+    if (slots < 2 || Integer.bitCount(slots) != 1) {
+      throw new IllegalArgumentException("slots must be a power of two, at least 2");
     }
     this.kept = new Entry[slots];
     this.seenKeys = new Object[slots];
@@ -49,11 +57,29 @@ final class WrittenValues<K, V> {
     this.writer = writer;
   }
 
-  void write(JsonGenerator g, K key, V variant, int index) throws IOException {
+  /**
+   * Writes the value of {@code key} in {@code variant}: its kept copy, or through the writer. With
+   * {@code mayKeep} false it is written through the writer and nothing about it is remembered.
+   */
+  void write(JsonGenerator g, K key, V variant, int index, boolean mayKeep) throws IOException {
+    if (!mayKeep) {
+      writer.write(g, key, variant, index);
+      return;
+    }
     int slot = System.identityHashCode(key) & (kept.length - 1);
     Entry e = kept[slot];
-    if (e != null && e.key == key && Objects.equals(e.variant, variant)) {
-      g.writeRawValue(e.json);
+    if (e == null || e.key != key || !Objects.equals(e.variant, variant)) {
+      e = kept[slot ^ 1];
+      if (e != null && (e.key != key || !Objects.equals(e.variant, variant))) {
+        e = null;
+      }
+    }
+    if (e != null) {
+      if (e.json != null) {
+        g.writeRawValue(e.json);
+      } else {
+        writer.write(g, key, variant, index);
+      }
       return;
     }
     if (seenKeys[slot] != key || !Objects.equals(seenVariants[slot], variant)) {
@@ -62,14 +88,47 @@ final class WrittenValues<K, V> {
       seenVariants[slot] = variant;
       return;
     }
-    byte[] bytes = WireJson.write(v -> writer.write(v, key, variant, index));
+    byte[] bytes = encode(key, variant, index);
     SerializedString json = new SerializedString(new String(bytes, StandardCharsets.UTF_8));
-    if (bytes.length <= maxBytes) {
-      // SerializedString makes its bytes lazily and publishes them without a barrier: made here,
-      // before the entry's final field freezes them, every thread that reads the entry sees them
-      json.asUnquotedUTF8();
-      kept[slot] = new Entry(key, variant, json);
-    }
+    // SerializedString makes its bytes lazily and publishes them without a barrier: made here,
+    // before the entry's final field freezes them, every thread that reads the entry sees them
+    boolean same = Arrays.equals(json.asUnquotedUTF8(), bytes);
+    Entry entry = new Entry(key, variant, same && bytes.length <= maxBytes ? json : null);
+    kept[place(slot, key)] = entry;
+    seenKeys[slot] = null;
+    seenVariants[slot] = null;
     g.writeRawValue(json);
+  }
+
+  /** The value's bytes, written apart; the generator's own errors come out as they would. */
+  private byte[] encode(K key, V variant, int index) throws IOException {
+    try {
+      return WireJson.write(v -> writer.write(v, key, variant, index));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Where a new value of {@code slot} goes: a free one of its two places, else either. */
+  private int place(int slot, Object key) {
+    if (kept[slot] == null) {
+      return slot;
+    }
+    if (kept[slot ^ 1] == null) {
+      return slot ^ 1;
+    }
+    // both taken: replace one, the choice varying from key to key
+    return ((System.identityHashCode(key) >>> 16) & 1) == 0 ? slot : slot ^ 1;
+  }
+
+  /** Whether anything about {@code key} is held (for tests). */
+  boolean holds(Object key) {
+    for (int i = 0; i < kept.length; i++) {
+      Entry e = kept[i];
+      if (seenKeys[i] == key || (e != null && e.key == key)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

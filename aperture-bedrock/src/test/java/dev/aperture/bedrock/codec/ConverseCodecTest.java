@@ -243,19 +243,57 @@ class ConverseCodecTest {
 
   /**
    * Encodes {@code a} three times, then {@code b} three times, three rounds over (written, written
-   * and kept, copied from what was kept): each time to its first encoding's bytes.
+   * and kept, copied from what was kept), into arrays and into a stream (the provider's way, with
+   * the thread's kept generator): each time to its first encoding's bytes.
    */
   private void assertEncodedAlikeEachTime(ChatRequest a, ChatRequest b) {
     byte[] aBytes = codec.encodeRequest(a);
     byte[] bBytes = codec.encodeRequest(b);
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < 3; i++) {
-        assertArrayEquals(aBytes, codec.encodeRequest(a));
+        assertArrayEquals(aBytes, i == 1 ? streamed(a) : codec.encodeRequest(a));
       }
       for (int i = 0; i < 3; i++) {
-        assertArrayEquals(bBytes, codec.encodeRequest(b));
+        assertArrayEquals(bBytes, i == 1 ? streamed(b) : codec.encodeRequest(b));
       }
     }
+  }
+
+  private byte[] streamed(ChatRequest request) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      codec.encodeRequest(request, CLAUDE, out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void onlySmallTextTurnsAndToolListsAreKept() {
+    assertTrue(ConverseCodec.isKeptTurnSize(List.of(new ContentPart.Text("Hello"))));
+    assertTrue(
+        ConverseCodec.isKeptTurnSize(
+            List.of(
+                new ContentPart.Text("x".repeat(ConverseCodec.MAX_KEPT_TURN_CHARS - 1)),
+                new ContentPart.Text("y"))));
+    assertFalse(
+        ConverseCodec.isKeptTurnSize(
+            List.of(
+                new ContentPart.Text("x".repeat(ConverseCodec.MAX_KEPT_TURN_CHARS)),
+                new ContentPart.Text("y"))));
+    assertFalse(
+        ConverseCodec.isKeptTurnSize(
+            List.of(
+                new ContentPart.Text("Look:"),
+                ContentPart.Image.ofBase64("image/png", "iVBORw0KGgo="))));
+    PreparedRequest.PreparedTool small =
+        new PreparedRequest.PreparedTool("get", "Gets", "{\"type\":\"object\"}");
+    PreparedRequest.PreparedTool large =
+        new PreparedRequest.PreparedTool(
+            "get", "x".repeat(ConverseCodec.MAX_KEPT_TOOLS_CHARS), "{\"type\":\"object\"}");
+    assertTrue(ConverseCodec.isKeptToolsSize(List.of(small, small)));
+    assertFalse(ConverseCodec.isKeptToolsSize(List.of(small, large)));
   }
 
   @Test

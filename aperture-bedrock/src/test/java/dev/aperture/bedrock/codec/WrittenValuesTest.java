@@ -1,20 +1,26 @@
 package dev.aperture.bedrock.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class WrittenValuesTest {
   private final AtomicInteger writes = new AtomicInteger();
 
-  private WrittenValues<List<String>, String> values(int maxBytes) {
+  /** Values that write their key and variant, and a text with escapes and a surrogate pair. */
+  private WrittenValues<List<String>, String> values(int slots, int maxBytes) {
     return new WrittenValues<>(
-        4,
+        slots,
         maxBytes,
         (g, key, variant, index) -> {
           writes.incrementAndGet();
@@ -26,15 +32,16 @@ class WrittenValuesTest {
         });
   }
 
-  /** Two values in one array, as the encoders write turns: the separators must come out right. */
+  /** The value written twice in one array, as the encoders write turns: separators must hold. */
   private static String write(
       WrittenValues<List<String>, String> values, List<String> key, String variant) {
     return new String(
         WireJson.write(
             g -> {
               g.writeStartArray();
-              values.write(g, key, variant, 0);
-              values.write(g, key, variant, 1);
+              values.write(g, key, variant, 0, true);
+              g.writeNumber(0);
+              values.write(g, key, variant, 1, true);
               g.writeEndArray();
             }),
         StandardCharsets.UTF_8);
@@ -47,16 +54,17 @@ class WrittenValuesTest {
             + "\",\"variant\":\""
             + variant
             + "\",\"text\":\"caf\u00e9 \\uD83C\\uDF26 \\\"q\\\"\\n\"}";
-    return "[" + one + "," + one + "]";
+    return "[" + one + ",0," + one + "]";
   }
 
   @Test
   void aValueIsWrittenUntilItsSecondWritingAndThenCopiedByteForByte() {
-    WrittenValues<List<String>, String> values = values(1000);
+    WrittenValues<List<String>, String> values = values(4, 1000);
     List<String> key = List.of("a", "b");
 
     assertEquals(expected("a,b", "x"), write(values, key, "x"));
     assertEquals(2, writes.get()); // met once, then the second writing kept
+    assertTrue(values.holds(key));
     assertEquals(expected("a,b", "x"), write(values, key, "x"));
     assertEquals(expected("a,b", "x"), write(values, key, "x"));
     assertEquals(2, writes.get()); // copied
@@ -64,9 +72,8 @@ class WrittenValuesTest {
 
   @Test
   void anotherVariantOrAnEqualButOtherKeyIsWrittenAfresh() {
-    WrittenValues<List<String>, String> values = values(1000);
+    WrittenValues<List<String>, String> values = values(4, 1000);
     List<String> key = List.of("a", "b");
-    write(values, key, "x");
     write(values, key, "x");
     int kept = writes.get();
 
@@ -75,41 +82,111 @@ class WrittenValuesTest {
     List<String> equalKey = new ArrayList<>(key);
     assertEquals(expected("a,b", "x"), write(values, equalKey, "x"));
     assertEquals(kept + 4, writes.get());
-    // the variant's own value is now kept in that slot; the first one is written again
     assertEquals(expected("a,b", "y"), write(values, key, "y"));
     assertEquals(expected("a,b", "x"), write(values, key, "x"));
   }
 
   @Test
-  void aValueOverTheLimitIsWrittenEveryTime() {
-    WrittenValues<List<String>, String> values = values(10);
-    List<String> key = List.of("a");
+  void twoValuesOfOneSlotAreBothKept() {
+    WrittenValues<List<String>, String> values = values(2, 1000); // one pair of places: all collide
+    List<String> a = List.of("a");
+    List<String> b = List.of("b");
+    write(values, a, "x");
+    write(values, b, "x");
+    int kept = writes.get();
     for (int i = 0; i < 3; i++) {
-      assertEquals(expected("a", "x"), write(values, key, "x"));
+      assertEquals(expected("a", "x"), write(values, a, "x"));
+      assertEquals(expected("b", "x"), write(values, b, "x"));
     }
-    assertEquals(6, writes.get());
+    assertEquals(kept, writes.get()); // neither evicts the other
   }
 
   @Test
-  void aWriterThatFailsKeepsNothing() {
+  void aValueOverTheLimitIsWrittenEveryTimeWithoutBeingEncodedTwice() {
+    WrittenValues<List<String>, String> values = values(4, 10);
+    List<String> key = List.of("a");
+    assertEquals(expected("a", "x"), write(values, key, "x"));
+    assertEquals(2, writes.get()); // once directly, once to measure it
+    for (int i = 0; i < 3; i++) {
+      assertEquals(expected("a", "x"), write(values, key, "x"));
+    }
+    assertEquals(8, writes.get()); // each time once, straight into the generator
+  }
+
+  @Test
+  void aValueThatMayNotBeKeptLeavesNoReference() {
+    WrittenValues<List<String>, String> values = values(4, 1000);
+    List<String> key = List.of("a");
+    for (int i = 0; i < 3; i++) {
+      String json =
+          new String(
+              WireJson.write(g -> values.write(g, key, "x", 0, false)), StandardCharsets.UTF_8);
+      assertTrue(json.startsWith("{\"key\":\"a\""), json);
+    }
+    assertEquals(3, writes.get());
+    assertFalse(values.holds(key));
+  }
+
+  @Test
+  void aWriterFailingOnTheSecondWritingKeepsNothingAndTheNextWritingKeeps() {
+    AtomicInteger calls = new AtomicInteger();
     WrittenValues<List<String>, String> values =
         new WrittenValues<>(
             4,
             1000,
             (g, key, variant, index) -> {
-              throw new BedrockRequestException("turn " + index + ": refused");
+              if (calls.incrementAndGet() == 2) {
+                throw new BedrockRequestException("turn " + index + ": refused");
+              }
+              g.writeString(variant);
             });
     List<String> key = List.of("a");
-    for (int i = 0; i < 3; i++) {
-      BedrockRequestException e =
-          assertThrows(BedrockRequestException.class, () -> write(values, key, "x"));
-      assertEquals("turn 0: refused", e.getMessage());
+    assertEquals("\"x\"", writeOne(values, key));
+    BedrockRequestException e =
+        assertThrows(BedrockRequestException.class, () -> writeOne(values, key));
+    assertEquals("turn 7: refused", e.getMessage());
+    assertEquals("\"x\"", writeOne(values, key)); // written and kept this time
+    assertEquals("\"x\"", writeOne(values, key));
+    assertEquals(3, calls.get()); // the fourth was copied
+  }
+
+  private static String writeOne(WrittenValues<List<String>, String> values, List<String> key) {
+    return new String(
+        WireJson.write(g -> values.write(g, key, "x", 7, true)), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void threadsWritingTheSameValuesAllGetTheirBytes() throws Exception {
+    WrittenValues<List<String>, String> values = values(2, 1000);
+    List<List<String>> keys = List.of(List.of("a"), List.of("b"), List.of("c"));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int offset = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 2000; i++) {
+                    List<String> key = keys.get((i + offset) % keys.size());
+                    String variant = (i / 3) % 2 == 0 ? "x" : "y";
+                    assertEquals(expected(key.get(0), variant), write(values, key, variant));
+                  }
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
   @Test
-  void slotsMustBeAPowerOfTwo() {
+  void slotsMustBeAPowerOfTwoOfAtLeastTwo() {
     assertThrows(
         IllegalArgumentException.class, () -> new WrittenValues<>(3, 10, (g, k, v, i) -> {}));
+    assertThrows(
+        IllegalArgumentException.class, () -> new WrittenValues<>(1, 10, (g, k, v, i) -> {}));
   }
 }
