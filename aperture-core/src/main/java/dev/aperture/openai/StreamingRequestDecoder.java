@@ -116,10 +116,10 @@ final class StreamingRequestDecoder {
       new RecentValues<>(32, 256 * 1024, ']', false);
 
   /**
-   * Messages are kept the second time their bytes are seen: a conversation's history comes back
-   * every turn, but an application whose every request is a new single-turn prompt would otherwise
-   * copy each message into the cache to meet it never again. (Tools, the same for every request of
-   * an application, are kept at once.)
+   * A request's first two messages are kept the second time their bytes are seen, the others at
+   * once: a conversation's history comes back every turn, but an application whose every request is
+   * a new single-turn prompt would otherwise copy each prompt into the cache to meet it never
+   * again. (Tools, the same for every request of an application, are kept at once.)
    */
   private final RecentValues<Message> recentMessages =
       new RecentValues<>(256, 16 * 1024, '}', true);
@@ -426,7 +426,7 @@ final class StreamingRequestDecoder {
       }
       int n = 0;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        r.addMessages(knownOrNewMessage(p, t));
+        r.addMessages(knownOrNewMessage(p, t, n));
         n++;
       }
       if (n == 0) {
@@ -434,12 +434,17 @@ final class StreamingRequestDecoder {
       }
     }
 
-    /** The message the parser is on, from {@link #recentMessages} when its bytes were seen. */
-    private Message knownOrNewMessage(JsonParser p, JsonToken t) throws IOException {
+    /**
+     * The message the parser is on, from {@link #recentMessages} when its bytes were seen. The
+     * first two messages of a request (a system prompt and a prompt, all a single-turn request has)
+     * are kept on their second sight; a later one belongs to a conversation that goes on, and comes
+     * back with its next turn, so it is kept at once.
+     */
+    private Message knownOrNewMessage(JsonParser p, JsonToken t, int index) throws IOException {
       if (t != JsonToken.START_OBJECT) {
         return message(p, t);
       }
-      return known(p, recentMessages, Call::message);
+      return known(p, recentMessages, Call::message, index >= 2);
     }
 
     /**
@@ -455,7 +460,8 @@ final class StreamingRequestDecoder {
      * in {@code recent}, that value, and the parser jumps to its end; else read by {@code reader}
      * and remembered. Either way the parser ends on the value's END token.
      */
-    private <V> V known(JsonParser p, RecentValues<V> recent, ValueReader<V> reader)
+    private <V> V known(
+        JsonParser p, RecentValues<V> recent, ValueReader<V> reader, boolean keepAtOnce)
         throws IOException {
       JsonToken t = p.currentToken();
       if (!remember) {
@@ -484,7 +490,7 @@ final class StreamingRequestDecoder {
       V value = reader.read(this, p, t);
       long end = p.currentLocation().getByteOffset();
       if (end > from + 1 && end <= input.length && input[(int) end - 1] == recent.close) {
-        recent.remember(input, from, (int) end, hash, value);
+        recent.remember(input, from, (int) end, hash, value, keepAtOnce);
       }
       return value;
     }
@@ -960,7 +966,7 @@ final class StreamingRequestDecoder {
       if (t != JsonToken.START_ARRAY) {
         throw DECLINE;
       }
-      return known(p, recentTools, (call, q, u) -> List.copyOf(call.toolArray(q, u)));
+      return known(p, recentTools, (call, q, u) -> List.copyOf(call.toolArray(q, u)), true);
     }
 
     private List<Tool> toolArray(JsonParser p, JsonToken t) throws IOException {
@@ -1752,12 +1758,12 @@ final class StreamingRequestDecoder {
           : null;
     }
 
-    void remember(byte[] b, int from, int to, int hash, V value) {
+    void remember(byte[] b, int from, int to, int hash, V value, boolean keepAtOnce) {
       if (to - from > maxBytes) {
         return;
       }
       int slot = hash & (entries.length() - 1);
-      if (seenOnce != null) {
+      if (seenOnce != null && !keepAtOnce) {
         int whole = BytesCache.hash(b, from, to) | 1;
         if (seenOnce[slot] != whole) {
           seenOnce[slot] = whole; // the first sight: marked, not copied

@@ -261,7 +261,7 @@ class StreamingRequestDecoderTest {
   }
 
   @Test
-  void aMessageIsKeptTheSecondTimeItsBytesAreSeenAndToolsAtOnce() {
+  void aPromptIsKeptTheSecondTimeItsBytesAreSeenAndToolsAtOnce() {
     byte[] bytes =
         json("{'model': 'm', 'messages': [{'role': 'user', 'content': 'Asked once, or twice?'}],"
                 + " 'tools': [{'type': 'function', 'function': {'name': 'get', 'parameters':"
@@ -276,15 +276,27 @@ class StreamingRequestDecoderTest {
     assertSame(twice.messages().get(0), thrice.messages().get(0));
     // an application's tools come back with every request: kept the first time
     assertSame(once.tools().get(0), twice.tools().get(0));
-    // another message is read as itself, and the kept one stays
-    byte[] other =
-        new String(bytes, StandardCharsets.UTF_8)
-            .replace("twice", "thrice")
-            .getBytes(StandardCharsets.UTF_8);
-    ChatRequest changed = decoder.decodeStreaming(other).chatRequest();
-    assertEquals("Asked once, or thrice?", changed.messages().get(0).text());
-    assertSame(
-        twice.messages().get(0), decoder.decodeStreaming(bytes).chatRequest().messages().get(0));
+  }
+
+  @Test
+  void aConversationsLaterMessagesAreKeptAtOnce() {
+    String history =
+        "{'role': 'system', 'content': 'Be brief.'}, {'role': 'user', 'content': 'Hi there.'},"
+            + " {'role': 'assistant', 'content': 'Hello!'}, {'role': 'user', 'content': 'And?'}";
+    byte[] bytes =
+        json("{'model': 'm', 'messages': [" + history + "]}").getBytes(StandardCharsets.UTF_8);
+    List<Message> once = decoder.decodeStreaming(bytes).chatRequest().messages();
+    List<Message> twice = decoder.decodeStreaming(bytes).chatRequest().messages();
+    List<Message> thrice = decoder.decodeStreaming(bytes).chatRequest().messages();
+    // the first two, all a single-turn request has, from their second sight
+    assertNotSame(once.get(0), twice.get(0));
+    assertNotSame(once.get(1), twice.get(1));
+    assertSame(twice.get(0), thrice.get(0));
+    assertSame(twice.get(1), thrice.get(1));
+    // the rest belong to a conversation that goes on: from their first
+    assertSame(once.get(2), twice.get(2));
+    assertSame(once.get(3), twice.get(3));
+    assertEquals("And?", thrice.get(3).text());
   }
 
   @Test

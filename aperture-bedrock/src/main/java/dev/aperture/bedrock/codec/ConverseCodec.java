@@ -704,12 +704,14 @@ public final class ConverseCodec {
 
   /**
    * Turns written lately, by their part list and role: a turn of the plain path holds its message's
-   * own part list, which comes back with every turn of its conversation. Only turns of text of at
-   * most {@link #MAX_KEPT_TURN_CHARS} chars are kept (up to 256, each as its JSON text and bytes of
-   * at most 8 KB: about 4 MB at most, besides the turns' own text); images, documents, tool blocks
-   * and longer text are written each time and leave no reference.
+   * own part list, which comes back with every turn of its conversation (other turns are made anew
+   * for each request, so never met again). Only turns of text of at most {@link
+   * #MAX_KEPT_TURN_CHARS} chars are looked up or remembered, and only their JSON of at most 8 KB is
+   * kept (up to 256, each as a {@code String} and its bytes: under 6 MB even for text beyond
+   * Latin-1, besides the turns' own text); images, documents, tool blocks and longer text are
+   * written each time and leave no reference.
    */
-  private static final WrittenValues<List<ContentPart>, Boolean> TURNS =
+  static final WrittenValues<List<ContentPart>, Boolean> TURNS =
       new WrittenValues<>(256, 8 * 1024, ConverseCodec::writeTurnValue);
 
   static final int MAX_KEPT_TURN_CHARS = 4096;
@@ -989,8 +991,8 @@ public final class ConverseCodec {
   /**
    * {@code toolConfig} values written lately, by their prepared tools (the list RequestHygiene
    * hands back for the same {@code Tool} objects) and tool choice: up to 8, of tools of at most
-   * {@link #MAX_KEPT_TOOLS_CHARS} chars, each kept as its JSON text and bytes of at most 128 KB
-   * (about 2 MB at most, besides the tools themselves).
+   * {@link #MAX_KEPT_TOOLS_CHARS} chars, each kept as its JSON of at most 128 KB, as a {@code
+   * String} and its bytes (about 3 MB at most, besides the tools themselves).
    */
   private static final WrittenValues<List<PreparedTool>, ToolChoice> TOOL_CONFIGS =
       new WrittenValues<>(8, 128 * 1024, ConverseCodec::writeToolConfigValue);

@@ -21,8 +21,9 @@ import java.util.Objects;
  * once. A value that comes out larger than {@code maxBytes}, or whose bytes would not survive the
  * trip through a {@code String} unchanged, is remembered as one to write each time.
  *
- * <p>Each key has two places, its own slot and the one next to it, so that two values of one
- * conversation that land on the same slot do not keep evicting each other. The kept bytes are
+ * <p>Each key has two places, its own slot and its pair ({@code slot ^ 1}), both for the mark of a
+ * first writing and for the kept value, so that two values of one conversation that land on the
+ * same slot, written in turn, are both kept rather than evicting each other. The kept bytes are
  * handed to the generator's output stream, which must not modify what it is given (none of the
  * library's streams does). The keys must be immutable, as the library's request objects are.
  */
@@ -68,9 +69,9 @@ final class WrittenValues<K, V> {
     }
     int slot = System.identityHashCode(key) & (kept.length - 1);
     Entry e = kept[slot];
-    if (e == null || e.key != key || !Objects.equals(e.variant, variant)) {
+    if (!matches(e, key, variant)) {
       e = kept[slot ^ 1];
-      if (e != null && (e.key != key || !Objects.equals(e.variant, variant))) {
+      if (!matches(e, key, variant)) {
         e = null;
       }
     }
@@ -82,10 +83,13 @@ final class WrittenValues<K, V> {
       }
       return;
     }
-    if (seenKeys[slot] != key || !Objects.equals(seenVariants[slot], variant)) {
+    int seen = seenAt(slot, key, variant);
+    if (seen < 0) {
       writer.write(g, key, variant, index);
-      seenKeys[slot] = key;
-      seenVariants[slot] = variant;
+      int mark =
+          seenKeys[slot] == null ? slot : seenKeys[slot ^ 1] == null ? slot ^ 1 : either(slot, key);
+      seenKeys[mark] = key;
+      seenVariants[mark] = variant;
       return;
     }
     byte[] bytes = encode(key, variant, index);
@@ -93,11 +97,30 @@ final class WrittenValues<K, V> {
     // SerializedString makes its bytes lazily and publishes them without a barrier: made here,
     // before the entry's final field freezes them, every thread that reads the entry sees them
     boolean same = Arrays.equals(json.asUnquotedUTF8(), bytes);
-    Entry entry = new Entry(key, variant, same && bytes.length <= maxBytes ? json : null);
-    kept[place(slot, key)] = entry;
-    seenKeys[slot] = null;
-    seenVariants[slot] = null;
-    g.writeRawValue(json);
+    kept[place(slot, key, variant)] =
+        new Entry(key, variant, same && bytes.length <= maxBytes ? json : null);
+    seenKeys[seen] = null;
+    seenVariants[seen] = null;
+    if (same) {
+      g.writeRawValue(json);
+    } else {
+      writer.write(g, key, variant, index); // the writer's own bytes, which the copy would not be
+    }
+  }
+
+  private static boolean matches(Entry e, Object key, Object variant) {
+    return e != null && e.key == key && Objects.equals(e.variant, variant);
+  }
+
+  /** Which of the slot's two places marks {@code key} in {@code variant} as seen once; -1: none. */
+  private int seenAt(int slot, Object key, Object variant) {
+    if (seenKeys[slot] == key && Objects.equals(seenVariants[slot], variant)) {
+      return slot;
+    }
+    if (seenKeys[slot ^ 1] == key && Objects.equals(seenVariants[slot ^ 1], variant)) {
+      return slot ^ 1;
+    }
+    return -1;
   }
 
   /** The value's bytes, written apart; the generator's own errors come out as they would. */
@@ -109,15 +132,22 @@ final class WrittenValues<K, V> {
     }
   }
 
-  /** Where a new value of {@code slot} goes: a free one of its two places, else either. */
-  private int place(int slot, Object key) {
-    if (kept[slot] == null) {
+  /**
+   * Where a new value of {@code slot} goes: the place that already holds it (two threads may keep
+   * the same value at once), else a free one of its two places, else either.
+   */
+  private int place(int slot, Object key, Object variant) {
+    if (matches(kept[slot], key, variant) || kept[slot] == null) {
       return slot;
     }
-    if (kept[slot ^ 1] == null) {
+    if (matches(kept[slot ^ 1], key, variant) || kept[slot ^ 1] == null) {
       return slot ^ 1;
     }
-    // both taken: replace one, the choice varying from key to key
+    return either(slot, key);
+  }
+
+  /** One of the slot's two places, the choice varying from key to key. */
+  private static int either(int slot, Object key) {
     return ((System.identityHashCode(key) >>> 16) & 1) == 0 ? slot : slot ^ 1;
   }
 

@@ -270,6 +270,20 @@ class ConverseCodecTest {
   }
 
   @Test
+  void aShortTextTurnIsHeldAfterItsWritingAndALongOneIsNot() {
+    Message shortOne = Message.user("A short question, asked in every turn?");
+    Message longOne = Message.user("x".repeat(ConverseCodec.MAX_KEPT_TURN_CHARS + 1));
+    ChatRequest withShort = request(shortOne).build();
+    ChatRequest withLong = request(longOne).build();
+    for (int i = 0; i < 3; i++) {
+      codec.encodeRequest(withShort);
+      codec.encodeRequest(withLong);
+    }
+    assertTrue(ConverseCodec.TURNS.holds(shortOne.content()));
+    assertFalse(ConverseCodec.TURNS.holds(longOne.content()));
+  }
+
+  @Test
   void onlySmallTextTurnsAndToolListsAreKept() {
     assertTrue(ConverseCodec.isKeptTurnSize(List.of(new ContentPart.Text("Hello"))));
     assertTrue(

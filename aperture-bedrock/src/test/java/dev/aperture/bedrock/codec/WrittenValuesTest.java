@@ -1,10 +1,15 @@
 package dev.aperture.bedrock.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,14 +52,16 @@ class WrittenValuesTest {
         StandardCharsets.UTF_8);
   }
 
+  private static String one(String key, String variant) {
+    return "{\"key\":\""
+        + key
+        + "\",\"variant\":\""
+        + variant
+        + "\",\"text\":\"caf\u00e9 \\uD83C\\uDF26 \\\"q\\\"\\n\"}";
+  }
+
   private static String expected(String key, String variant) {
-    String one =
-        "{\"key\":\""
-            + key
-            + "\",\"variant\":\""
-            + variant
-            + "\",\"text\":\"caf\u00e9 \\uD83C\\uDF26 \\\"q\\\"\\n\"}";
-    return "[" + one + ",0," + one + "]";
+    return "[" + one(key, variant) + ",0," + one(key, variant) + "]";
   }
 
   @Test
@@ -86,19 +93,77 @@ class WrittenValuesTest {
     assertEquals(expected("a,b", "x"), write(values, key, "x"));
   }
 
-  @Test
-  void twoValuesOfOneSlotAreBothKept() {
-    WrittenValues<List<String>, String> values = values(2, 1000); // one pair of places: all collide
-    List<String> a = List.of("a");
-    List<String> b = List.of("b");
-    write(values, a, "x");
-    write(values, b, "x");
-    int kept = writes.get();
-    for (int i = 0; i < 3; i++) {
-      assertEquals(expected("a", "x"), write(values, a, "x"));
-      assertEquals(expected("b", "x"), write(values, b, "x"));
+  /** Two keys of the same home slot among two ({@code identityHashCode & 1}). */
+  private static List<List<String>> twoKeysOfOneSlot() {
+    List<String> first = List.of("a");
+    while (true) {
+      List<String> other = new ArrayList<>(List.of("b"));
+      if (((System.identityHashCode(other) ^ System.identityHashCode(first)) & 1) == 0) {
+        return List.of(first, other);
+      }
     }
-    assertEquals(kept, writes.get()); // neither evicts the other
+  }
+
+  @Test
+  void twoValuesOfOneSlotWrittenInTurnAreBothKept() {
+    WrittenValues<List<String>, String> values = values(2, 1000);
+    List<List<String>> keys = twoKeysOfOneSlot();
+    for (int request = 0; request < 5; request++) {
+      // one request writes both, one after the other, as a conversation writes its turns
+      String json =
+          new String(
+              WireJson.write(
+                  g -> {
+                    g.writeStartArray();
+                    values.write(g, keys.get(0), "x", 0, true);
+                    values.write(g, keys.get(1), "x", 1, true);
+                    g.writeEndArray();
+                  }),
+              StandardCharsets.UTF_8);
+      assertEquals("[" + one("a", "x") + "," + one("b", "x") + "]", json, "request " + request);
+      if (request == 1) {
+        assertEquals(4, writes.get()); // each written, then written and kept
+      }
+    }
+    assertEquals(4, writes.get()); // neither evicts the other: copied from the third request on
+  }
+
+  @Test
+  void bytesThatWouldNotSurviveTheStringAreWrittenAsTheWriterWritesThem() {
+    byte[] broken = {'"', (byte) 0xC3, '"'}; // a lone lead byte: not UTF-8
+    WrittenValues<List<String>, String> values =
+        new WrittenValues<>(
+            4,
+            1000,
+            (g, key, variant, index) -> {
+              writes.incrementAndGet();
+              g.writeRawUTF8String(broken, 1, 1);
+            });
+    List<String> key = List.of("a");
+    for (int i = 0; i < 4; i++) {
+      assertArrayEquals(broken, WireJson.write(g -> values.write(g, key, "x", 0, true)));
+    }
+    assertEquals(5, writes.get()); // never copied: once more to measure it, then each time
+  }
+
+  @Test
+  void aGeneratorFailureOnTheSecondWritingComesOutAsItself() throws IOException {
+    AtomicInteger calls = new AtomicInteger();
+    WrittenValues<List<String>, String> values =
+        new WrittenValues<>(
+            4,
+            1000,
+            (g, key, variant, index) -> {
+              if (calls.incrementAndGet() == 2) {
+                throw new IOException("the generator failed");
+              }
+              g.writeString(variant);
+            });
+    List<String> key = List.of("a");
+    JsonGenerator g = new JsonFactory().createGenerator(new ByteArrayOutputStream());
+    values.write(g, key, "x", 0, true);
+    IOException e = assertThrows(IOException.class, () -> values.write(g, key, "x", 0, true));
+    assertEquals("the generator failed", e.getMessage());
   }
 
   @Test
