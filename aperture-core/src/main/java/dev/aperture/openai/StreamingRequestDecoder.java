@@ -112,8 +112,7 @@ final class StreamingRequestDecoder {
    * end. The cost is keeping recent prompt text in memory: 32 tool arrays of up to 256 KB and 256
    * messages of up to 16 KB, a few MB at most with the decoded values.
    */
-  private final RecentValues<List<Tool>> recentTools =
-      new RecentValues<>(32, 256 * 1024, ']', false);
+  private final RecentValues<List<Tool>> recentTools = new RecentValues<>(32, 256 * 1024, ']');
 
   /**
    * A request's first two messages are kept the second time their bytes are seen, the others at
@@ -121,8 +120,7 @@ final class StreamingRequestDecoder {
    * a new single-turn prompt would otherwise copy each prompt into the cache to meet it never
    * again. (Tools, the same for every request of an application, are kept at once.)
    */
-  private final RecentValues<Message> recentMessages =
-      new RecentValues<>(256, 16 * 1024, '}', true);
+  private final RecentValues<Message> recentMessages = new RecentValues<>(256, 16 * 1024, '}');
 
   /** Whether the caches above are used; without them every request is decoded in full. */
   private final boolean remember;
@@ -1707,13 +1705,13 @@ final class StreamingRequestDecoder {
     private final int maxBytes;
 
     /**
-     * With keeping on second sight, a hash of the whole bytes of the value last seen once in each
-     * slot (never 0); null otherwise. Racy: a lost or mistaken mark only keeps a value later or
-     * sooner, and what is kept is always the value decoded from the bytes it is kept under.
+     * For values kept on their second sight, a hash of the whole bytes of the value last seen once
+     * in each slot (never 0). Racy: a lost or mistaken mark only keeps a value later or sooner, and
+     * what is kept is always the value decoded from the bytes it is kept under.
      */
     private final int[] seenOnce;
 
-    RecentValues(int slots, int maxBytes, char close, boolean keepOnSecondSight) {
+    RecentValues(int slots, int maxBytes, char close) {
       if (Integer.bitCount(slots) != 1) {
         throw new IllegalArgumentException("slots must be a power of two");
       }
@@ -1721,7 +1719,7 @@ final class StreamingRequestDecoder {
       this.maxBytes = maxBytes;
       this.close = (byte) close;
       this.open = (byte) (close == ']' ? '[' : '{');
-      this.seenOnce = keepOnSecondSight ? new int[slots] : null;
+      this.seenOnce = new int[slots];
     }
 
     /**
@@ -1763,7 +1761,7 @@ final class StreamingRequestDecoder {
         return;
       }
       int slot = hash & (entries.length() - 1);
-      if (seenOnce != null && !keepAtOnce) {
+      if (!keepAtOnce) {
         int whole = BytesCache.hash(b, from, to) | 1;
         if (seenOnce[slot] != whole) {
           seenOnce[slot] = whole; // the first sight: marked, not copied

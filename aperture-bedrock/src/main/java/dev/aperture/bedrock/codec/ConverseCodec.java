@@ -684,7 +684,7 @@ public final class ConverseCodec {
     WireJson.startArray(g, F_MESSAGES);
     for (int t = 0; t < turns.size(); t++) {
       Turn turn = turns.get(t);
-      TURNS.write(g, turn.parts(), turn.isUser(), t, isKeptTurnSize(turn.parts()));
+      TURNS.write(g, turn.parts(), turn.isUser(), t);
     }
     g.writeEndArray();
   }
@@ -706,13 +706,14 @@ public final class ConverseCodec {
    * Turns written lately, by their part list and role: a turn of the plain path holds its message's
    * own part list, which comes back with every turn of its conversation (other turns are made anew
    * for each request, so never met again). Only turns of text of at most {@link
-   * #MAX_KEPT_TURN_CHARS} chars are looked up or remembered, and only their JSON of at most 8 KB is
-   * kept (up to 256, each as a {@code String} and its bytes: under 6 MB even for text beyond
-   * Latin-1, besides the turns' own text); images, documents, tool blocks and longer text are
-   * written each time and leave no reference.
+   * #MAX_KEPT_TURN_CHARS} chars are remembered, and only their JSON of at most 8 KB is kept (up to
+   * 256, each as a {@code String} and its bytes: under 6 MB even for text beyond Latin-1, besides
+   * the turns' own text); images, documents, tool blocks and longer text are written each time and
+   * leave no reference.
    */
   static final WrittenValues<List<ContentPart>, Boolean> TURNS =
-      new WrittenValues<>(256, 8 * 1024, ConverseCodec::writeTurnValue);
+      new WrittenValues<>(
+          256, 8 * 1024, ConverseCodec::isKeptTurnSize, ConverseCodec::writeTurnValue);
 
   static final int MAX_KEPT_TURN_CHARS = 4096;
 
@@ -935,7 +936,7 @@ public final class ConverseCodec {
       return;
     }
     g.writeFieldName(F_TOOL_CONFIG);
-    TOOL_CONFIGS.write(g, tools, choice, 0, isKeptToolsSize(tools));
+    TOOL_CONFIGS.write(g, tools, choice, 0);
   }
 
   /** Whether a tool configuration may be kept: its tools' text of at most 64K chars. */
@@ -995,7 +996,8 @@ public final class ConverseCodec {
    * String} and its bytes (about 3 MB at most, besides the tools themselves).
    */
   private static final WrittenValues<List<PreparedTool>, ToolChoice> TOOL_CONFIGS =
-      new WrittenValues<>(8, 128 * 1024, ConverseCodec::writeToolConfigValue);
+      new WrittenValues<>(
+          8, 128 * 1024, ConverseCodec::isKeptToolsSize, ConverseCodec::writeToolConfigValue);
 
   private static String where(int turn) {
     return turn < 0 ? "system" : "turn " + turn;

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * JSON values an encoder writes again and again for the same object: a conversation resends its
@@ -14,12 +15,13 @@ import java.util.Objects;
  * back as the same objects. The value written for an object (compared by identity) and a variant
  * (compared with {@code equals}) the second time is kept, and copied from then on.
  *
- * <p>Only what the caller says may be kept is looked up or remembered at all (the encoders pass
- * small text-only values); anything else is written as it comes and leaves no reference here. So
- * what this holds is bounded by the caller's size test: at most {@code slots} kept values of at
- * most {@code maxBytes} (each as a {@code String} and its UTF-8 bytes) and {@code slots} keys seen
- * once. A value that comes out larger than {@code maxBytes}, or whose bytes would not survive the
- * trip through a {@code String} unchanged, is remembered as one to write each time.
+ * <p>Only keys the {@code mayKeep} test accepts are remembered (the encoders accept small text-only
+ * values); it runs on a miss only, since a kept key passed it and keys do not change. Anything else
+ * is written as it comes and leaves no reference here. So what this holds is bounded by that test:
+ * at most {@code slots} kept values of at most {@code maxBytes} (each as a {@code String} and its
+ * UTF-8 bytes) and {@code slots} keys seen once. A value that comes out larger than {@code
+ * maxBytes}, or whose bytes would not survive the trip through a {@code String} unchanged, is
+ * remembered as one to write each time.
  *
  * <p>Each key has two places, its own slot and its pair ({@code slot ^ 1}), both for the mark of a
  * first writing and for the kept value, so that two values of one conversation that land on the
@@ -44,10 +46,11 @@ final class WrittenValues<K, V> {
   private final Object[] seenKeys;
   private final Object[] seenVariants;
   private final int maxBytes;
+  private final Predicate<K> mayKeep;
   private final Writer<K, V> writer;
 
   /** {@code slots}: a power of two, at least 2. */
-  WrittenValues(int slots, int maxBytes, Writer<K, V> writer) {
+  WrittenValues(int slots, int maxBytes, Predicate<K> mayKeep, Writer<K, V> writer) {
     if (slots < 2 || Integer.bitCount(slots) != 1) {
       throw new IllegalArgumentException("slots must be a power of two, at least 2");
     }
@@ -55,18 +58,12 @@ final class WrittenValues<K, V> {
     this.seenKeys = new Object[slots];
     this.seenVariants = new Object[slots];
     this.maxBytes = maxBytes;
+    this.mayKeep = mayKeep;
     this.writer = writer;
   }
 
-  /**
-   * Writes the value of {@code key} in {@code variant}: its kept copy, or through the writer. With
-   * {@code mayKeep} false it is written through the writer and nothing about it is remembered.
-   */
-  void write(JsonGenerator g, K key, V variant, int index, boolean mayKeep) throws IOException {
-    if (!mayKeep) {
-      writer.write(g, key, variant, index);
-      return;
-    }
+  /** Writes the value of {@code key} in {@code variant}: its kept copy, or through the writer. */
+  void write(JsonGenerator g, K key, V variant, int index) throws IOException {
     int slot = System.identityHashCode(key) & (kept.length - 1);
     Entry e = kept[slot];
     if (!matches(e, key, variant)) {
@@ -83,11 +80,14 @@ final class WrittenValues<K, V> {
       }
       return;
     }
+    if (!mayKeep.test(key)) {
+      writer.write(g, key, variant, index);
+      return;
+    }
     int seen = seenAt(slot, key, variant);
     if (seen < 0) {
       writer.write(g, key, variant, index);
-      int mark =
-          seenKeys[slot] == null ? slot : seenKeys[slot ^ 1] == null ? slot ^ 1 : either(slot, key);
+      int mark = freeOrEither(seenKeys, slot, key);
       seenKeys[mark] = key;
       seenVariants[mark] = variant;
       return;
@@ -137,17 +137,23 @@ final class WrittenValues<K, V> {
    * the same value at once), else a free one of its two places, else either.
    */
   private int place(int slot, Object key, Object variant) {
-    if (matches(kept[slot], key, variant) || kept[slot] == null) {
+    if (matches(kept[slot], key, variant)) {
       return slot;
     }
-    if (matches(kept[slot ^ 1], key, variant) || kept[slot ^ 1] == null) {
+    if (matches(kept[slot ^ 1], key, variant)) {
       return slot ^ 1;
     }
-    return either(slot, key);
+    return freeOrEither(kept, slot, key);
   }
 
-  /** One of the slot's two places, the choice varying from key to key. */
-  private static int either(int slot, Object key) {
+  /** A free one of the slot's two places in {@code places}, else one chosen by the key. */
+  private static int freeOrEither(Object[] places, int slot, Object key) {
+    if (places[slot] == null) {
+      return slot;
+    }
+    if (places[slot ^ 1] == null) {
+      return slot ^ 1;
+    }
     return ((System.identityHashCode(key) >>> 16) & 1) == 0 ? slot : slot ^ 1;
   }
 

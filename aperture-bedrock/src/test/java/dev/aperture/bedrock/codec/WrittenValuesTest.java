@@ -24,9 +24,15 @@ class WrittenValuesTest {
 
   /** Values that write their key and variant, and a text with escapes and a surrogate pair. */
   private WrittenValues<List<String>, String> values(int slots, int maxBytes) {
+    return values(slots, maxBytes, key -> true);
+  }
+
+  private WrittenValues<List<String>, String> values(
+      int slots, int maxBytes, java.util.function.Predicate<List<String>> mayKeep) {
     return new WrittenValues<>(
         slots,
         maxBytes,
+        mayKeep,
         (g, key, variant, index) -> {
           writes.incrementAndGet();
           g.writeStartObject();
@@ -44,9 +50,9 @@ class WrittenValuesTest {
         WireJson.write(
             g -> {
               g.writeStartArray();
-              values.write(g, key, variant, 0, true);
+              values.write(g, key, variant, 0);
               g.writeNumber(0);
-              values.write(g, key, variant, 1, true);
+              values.write(g, key, variant, 1);
               g.writeEndArray();
             }),
         StandardCharsets.UTF_8);
@@ -115,8 +121,8 @@ class WrittenValuesTest {
               WireJson.write(
                   g -> {
                     g.writeStartArray();
-                    values.write(g, keys.get(0), "x", 0, true);
-                    values.write(g, keys.get(1), "x", 1, true);
+                    values.write(g, keys.get(0), "x", 0);
+                    values.write(g, keys.get(1), "x", 1);
                     g.writeEndArray();
                   }),
               StandardCharsets.UTF_8);
@@ -135,34 +141,45 @@ class WrittenValuesTest {
         new WrittenValues<>(
             4,
             1000,
+            key -> true,
             (g, key, variant, index) -> {
               writes.incrementAndGet();
               g.writeRawUTF8String(broken, 1, 1);
             });
     List<String> key = List.of("a");
     for (int i = 0; i < 4; i++) {
-      assertArrayEquals(broken, WireJson.write(g -> values.write(g, key, "x", 0, true)));
+      assertArrayEquals(broken, WireJson.write(g -> values.write(g, key, "x", 0)));
     }
     assertEquals(5, writes.get()); // never copied: once more to measure it, then each time
   }
 
+  /** Values whose writer writes the variant, and throws {@code failure}'s on its second call. */
+  private static WrittenValues<List<String>, String> failingOnTheSecondCall(
+      AtomicInteger calls, java.util.function.IntFunction<Exception> failureAt) {
+    return new WrittenValues<>(
+        4,
+        1000,
+        key -> true,
+        (g, key, variant, index) -> {
+          if (calls.incrementAndGet() == 2) {
+            Exception failure = failureAt.apply(index);
+            if (failure instanceof IOException io) {
+              throw io;
+            }
+            throw (RuntimeException) failure;
+          }
+          g.writeString(variant);
+        });
+  }
+
   @Test
   void aGeneratorFailureOnTheSecondWritingComesOutAsItself() throws IOException {
-    AtomicInteger calls = new AtomicInteger();
     WrittenValues<List<String>, String> values =
-        new WrittenValues<>(
-            4,
-            1000,
-            (g, key, variant, index) -> {
-              if (calls.incrementAndGet() == 2) {
-                throw new IOException("the generator failed");
-              }
-              g.writeString(variant);
-            });
+        failingOnTheSecondCall(new AtomicInteger(), i -> new IOException("the generator failed"));
     List<String> key = List.of("a");
     JsonGenerator g = new JsonFactory().createGenerator(new ByteArrayOutputStream());
-    values.write(g, key, "x", 0, true);
-    IOException e = assertThrows(IOException.class, () -> values.write(g, key, "x", 0, true));
+    values.write(g, key, "x", 0);
+    IOException e = assertThrows(IOException.class, () -> values.write(g, key, "x", 0));
     assertEquals("the generator failed", e.getMessage());
   }
 
@@ -180,12 +197,11 @@ class WrittenValuesTest {
 
   @Test
   void aValueThatMayNotBeKeptLeavesNoReference() {
-    WrittenValues<List<String>, String> values = values(4, 1000);
+    WrittenValues<List<String>, String> values = values(4, 1000, k -> !k.contains("a"));
     List<String> key = List.of("a");
     for (int i = 0; i < 3; i++) {
       String json =
-          new String(
-              WireJson.write(g -> values.write(g, key, "x", 0, false)), StandardCharsets.UTF_8);
+          new String(WireJson.write(g -> values.write(g, key, "x", 0)), StandardCharsets.UTF_8);
       assertTrue(json.startsWith("{\"key\":\"a\""), json);
     }
     assertEquals(3, writes.get());
@@ -196,15 +212,7 @@ class WrittenValuesTest {
   void aWriterFailingOnTheSecondWritingKeepsNothingAndTheNextWritingKeeps() {
     AtomicInteger calls = new AtomicInteger();
     WrittenValues<List<String>, String> values =
-        new WrittenValues<>(
-            4,
-            1000,
-            (g, key, variant, index) -> {
-              if (calls.incrementAndGet() == 2) {
-                throw new BedrockRequestException("turn " + index + ": refused");
-              }
-              g.writeString(variant);
-            });
+        failingOnTheSecondCall(calls, i -> new BedrockRequestException("turn " + i + ": refused"));
     List<String> key = List.of("a");
     assertEquals("\"x\"", writeOne(values, key));
     BedrockRequestException e =
@@ -216,8 +224,7 @@ class WrittenValuesTest {
   }
 
   private static String writeOne(WrittenValues<List<String>, String> values, List<String> key) {
-    return new String(
-        WireJson.write(g -> values.write(g, key, "x", 7, true)), StandardCharsets.UTF_8);
+    return new String(WireJson.write(g -> values.write(g, key, "x", 7)), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -250,8 +257,10 @@ class WrittenValuesTest {
   @Test
   void slotsMustBeAPowerOfTwoOfAtLeastTwo() {
     assertThrows(
-        IllegalArgumentException.class, () -> new WrittenValues<>(3, 10, (g, k, v, i) -> {}));
+        IllegalArgumentException.class,
+        () -> new WrittenValues<>(3, 10, k -> true, (g, k, v, i) -> {}));
     assertThrows(
-        IllegalArgumentException.class, () -> new WrittenValues<>(1, 10, (g, k, v, i) -> {}));
+        IllegalArgumentException.class,
+        () -> new WrittenValues<>(1, 10, k -> true, (g, k, v, i) -> {}));
   }
 }
